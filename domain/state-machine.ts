@@ -1,0 +1,118 @@
+import type { ActionBody, ActionName } from './actions';
+import type { DossierState } from './dossier-state';
+import type { DossierStatus } from './dossier-status';
+import type { Actor, Role } from './roles';
+
+/**
+ * Who may take which action from which state (SPEC 2). Pure: the workflow's Update validators
+ * call it, and so can the API or a UI that wants to show only the buttons that will work.
+ */
+
+interface Rule<A extends ActionName> {
+  roles: Role[];
+  from: DossierStatus[];
+  /** A reason the action is refused in this particular dossier, or undefined when it may go ahead. */
+  check?: (state: DossierState, actor: Actor, body: ActionBody<A>) => string | undefined;
+}
+
+const BEFORE_APPROVAL: DossierStatus[] = [
+  'SUBMITTED',
+  'VERIFYING',
+  'AWAITING_RECEIPT',
+  'AWAITING_SUPPLEMENT',
+  'RECEIVED',
+  'IN_APPRAISAL',
+  'AWAITING_APPROVAL',
+];
+
+const ONE_SUPPLEMENT_ONLY =
+  'a supplement has already been requested for this dossier; Decree 118/2025 art. 11 allows one request';
+
+export const RULES: { [A in ActionName]: Rule<A> } = {
+  receive: { roles: ['one_stop_officer'], from: ['AWAITING_RECEIPT'] },
+  'request-supplement': {
+    roles: ['one_stop_officer'],
+    from: ['AWAITING_RECEIPT'],
+    check: (s) => (s.supplement ? ONE_SUPPLEMENT_ONLY : undefined),
+  },
+  supplement: { roles: ['integrator'], from: ['AWAITING_SUPPLEMENT'] },
+  refuse: { roles: ['one_stop_officer'], from: ['AWAITING_RECEIPT'] },
+  assign: {
+    roles: ['leader'],
+    from: ['RECEIVED', 'IN_APPRAISAL'],
+    check: (s, _a, b) => (s.assignee === b.appraiser ? `the dossier is already assigned to ${b.appraiser}` : undefined),
+  },
+  appraise: {
+    roles: ['appraiser'],
+    from: ['IN_APPRAISAL'],
+    check: (s, a, b) => {
+      if (s.assignee !== a.username) return `only the assigned appraiser (${s.assignee ?? 'nobody'}) may appraise this dossier`;
+      if (b.outcome === 'supplement' && s.supplement) return ONE_SUPPLEMENT_ONLY;
+      return undefined;
+    },
+  },
+  approve: { roles: ['leader'], from: ['AWAITING_APPROVAL'] },
+  'send-back': { roles: ['leader'], from: ['AWAITING_APPROVAL'] },
+  'record-payment': {
+    roles: ['accountant', 'integrator'],
+    from: ['AWAITING_PAYMENT'],
+    check: (s, a, b) => {
+      const role: Role = b.method === 'online' ? 'integrator' : 'accountant';
+      if (!a.roles.includes(role)) return `a ${b.method} payment is recorded by the ${role}`;
+      const fee = s.feeNotice?.amount ?? s.procedure.feeVnd;
+      if (b.amount !== fee) return `the fee is ${fee} VND, the payment says ${b.amount} VND`;
+      return undefined;
+    },
+  },
+  ship: {
+    roles: ['one_stop_officer'],
+    from: ['RESULT_READY'],
+    check: (s) => {
+      if (s.application.delivery.method !== 'post') return 'the citizen chose to collect the result at the counter';
+      if (s.shipment?.failedAttempts.length) return 'delivery by post failed; the result is kept for collection at the counter';
+      return undefined;
+    },
+  },
+  'hand-over': { roles: ['one_stop_officer'], from: ['RESULT_READY'] },
+  'confirm-delivery': {
+    roles: ['integrator'],
+    from: ['SHIPPED'],
+    check: (s, _a, b) =>
+      s.shipment?.trackingNumber === b.trackingNumber
+        ? undefined
+        : `tracking number ${b.trackingNumber} does not belong to this dossier`,
+  },
+  withdraw: { roles: ['integrator'], from: BEFORE_APPROVAL },
+};
+
+export type Verdict = { allowed: true; role: Role } | { allowed: false; reason: string; kind: 'state' | 'role' | 'rule' };
+
+export function judgeAction<A extends ActionName>(
+  state: DossierState,
+  action: A,
+  actor: Actor,
+  body: ActionBody<A>,
+): Verdict {
+  const rule = RULES[action] as Rule<A>;
+  const role = rule.roles.find((r) => actor.roles.includes(r));
+  if (!role) {
+    return { allowed: false, kind: 'role', reason: `${action} is for ${rule.roles.join(' or ')}, not ${actor.roles.join(', ') || 'no role'}` };
+  }
+  if (actor.agencyCode !== '*' && actor.agencyCode !== state.agencyCode) {
+    return { allowed: false, kind: 'role', reason: `the dossier belongs to agency ${state.agencyCode}` };
+  }
+  if (!rule.from.includes(state.status)) {
+    return { allowed: false, kind: 'state', reason: `${action} is not possible while the dossier is ${state.status}` };
+  }
+  const refusal = rule.check?.(state, actor, body);
+  if (refusal) return { allowed: false, kind: 'rule', reason: refusal };
+  return { allowed: true, role };
+}
+
+/** The actions the actor could take now, ignoring bodies: for UIs and the work queue. */
+export function availableActions(state: DossierState, actor: Actor): ActionName[] {
+  return (Object.keys(RULES) as ActionName[]).filter((a) => {
+    const rule = RULES[a];
+    return rule.from.includes(state.status) && rule.roles.some((r) => actor.roles.includes(r));
+  });
+}
