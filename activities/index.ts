@@ -1,0 +1,40 @@
+import type { Database } from '../db/client';
+import { createPaymentGatewayClient } from './registries/payment-gateway';
+import { createPostalServiceClient } from './registries/postal-service';
+import { createHealthRegistryClient } from './registries/health-registry';
+import { createPoliceRegistryClient } from './registries/police-registry';
+import { verificationActivities } from './verification';
+import { dossierCodeActivities } from './dossier-code';
+import { feeNoticeActivities } from './fee-notice';
+import { shipmentActivities } from './shipment';
+
+export interface RegistryUrls {
+  healthRegistry: string;
+  policeRegistry: string;
+  paymentGateway: string;
+  postalService: string;
+}
+
+/** Every activity the dossier workflow calls, bound to its dependencies. */
+export function createActivities(deps: { db: Database; registries: RegistryUrls }) {
+  return {
+    ...verificationActivities({
+      health: createHealthRegistryClient(deps.registries.healthRegistry),
+      police: createPoliceRegistryClient(deps.registries.policeRegistry),
+    }),
+    ...dossierCodeActivities(deps.db),
+    ...feeNoticeActivities(createPaymentGatewayClient(deps.registries.paymentGateway)),
+    ...shipmentActivities(createPostalServiceClient(deps.registries.postalService)),
+  };
+}
+
+/** All four registries behind one base URL, as the bundled simulators serve them. */
+export function registryUrlsFrom(baseUrl: string): RegistryUrls {
+  const base = baseUrl.replace(/\/$/, '');
+  return {
+    healthRegistry: `${base}/health-registry`,
+    policeRegistry: `${base}/police-registry`,
+    paymentGateway: `${base}/payment-gateway`,
+    postalService: `${base}/postal-service`,
+  };
+}

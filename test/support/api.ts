@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { createAccountDirectory } from '../../api/auth/accounts';
+import { buildApp } from '../../api/app';
+import type { Stack } from './stack';
+
+export const INTEGRATOR_KEY = 'test-integrator-key';
+
+export async function buildTestApp(stack: Stack): Promise<FastifyInstance> {
+  const app = await buildApp({
+    client: stack.env.client,
+    db: stack.database.db,
+    taskQueue: stack.taskQueue,
+    accounts: createAccountDirectory({ demo: true, demoPassword: 'demo', demoIntegratorKey: INTEGRATOR_KEY }),
+    jwtSecret: 'test-secret-test-secret-test-secret-0123',
+  });
+  await app.ready();
+  return app;
+}
+
+/** A thin client over app.inject that speaks as one caller. */
+export class Caller {
+  private constructor(
+    private readonly app: FastifyInstance,
+    private readonly headers: Record<string, string>,
+  ) {}
+
+  static integrator(app: FastifyInstance): Caller {
+    return new Caller(app, { 'x-api-key': INTEGRATOR_KEY });
+  }
+
+  static async staff(app: FastifyInstance, username: string): Promise<Caller> {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'demo' } });
+    expect(res.statusCode, res.body).toBe(200);
+    return new Caller(app, { authorization: `Bearer ${res.json<{ token: string }>().token}` });
+  }
+
+  submit(application: unknown) {
+    return this.app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: this.headers, payload: application as object });
+  }
+
+  get(id: string) {
+    return this.app.inject({ method: 'GET', url: `/api/v1/dossiers/${encodeURIComponent(id)}`, headers: this.headers });
+  }
+
+  act(id: string, action: string, body?: unknown, idempotencyKey?: string) {
+    return this.app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${encodeURIComponent(id)}/actions/${action}`,
+      headers: { ...this.headers, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+  }
+
+  /** Performs an action that must succeed and returns the new state. */
+  async ok(id: string, action: string, body?: unknown): Promise<DossierBody> {
+    const res = await this.act(id, action, body);
+    expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
+    return res.json<DossierBody>();
+  }
+
+  async waitFor(id: string, status: string): Promise<DossierBody> {
+    for (let i = 0; i < 300; i++) {
+      const res = await this.get(id);
+      if (res.statusCode === 200 && res.json<DossierBody>().status === status) return res.json<DossierBody>();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${id} never reached ${status}: ${(await this.get(id)).body}`);
+  }
+}
+
+// Loosely typed on purpose: the tests assert the JSON the API really sends.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DossierBody = Record<string, any>;

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { createActivities, registryUrlsFrom } from '../../activities';
+import { openDatabase, type DatabaseHandle } from '../../db/client';
+import { startSimulators } from '../../simulators/server';
+import { SEARCH_ATTRIBUTES, loadTemporalConfig } from '../../temporal.config';
+import { createWorker } from '../../workers/create-worker';
+
+// Failing activities are part of what the tests provoke; their warnings would drown the report.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+const ROOT = path.join(__dirname, '..', '..');
+const binaries = loadTemporalConfig().devServer;
+export const TEMPORAL_CLI = path.resolve(ROOT, binaries.cliPath);
+export const TEMPORAL_TEST_SERVER = path.resolve(ROOT, binaries.testServerPath);
+
+const INDEXED_VALUE_TYPE = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as Record<string, temporal.api.enums.v1.IndexedValueType>;
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  simulators: Awaited<ReturnType<typeof startSimulators>>;
+  database: DatabaseHandle;
+  taskQueue: string;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Temporal server (the time-skipping test server, or the CLI dev server), the registry
+ * simulators, a real database (PGlite in memory, or TEST_DATABASE_URL) and a worker running them.
+ */
+export async function startStack(server: 'time-skipping' | 'dev-server'): Promise<Stack> {
+  const env =
+    server === 'time-skipping'
+      ? await TestWorkflowEnvironment.createTimeSkipping({
+          server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } },
+        })
+      : await TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: { type: 'existing-path', path: TEMPORAL_CLI },
+            searchAttributes: Object.values(SEARCH_ATTRIBUTES),
+            extraArgs: ['--log-level', 'error'],
+          },
+        });
+  if (server === 'time-skipping') {
+    // The time-skipping server knows no custom search attributes until told, like a real cluster.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(
+        Object.values(SEARCH_ATTRIBUTES).map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]]),
+      ),
+    });
+  }
+  const simulators = await startSimulators({ port: 0 });
+  const database = await openDatabase({ url: process.env.TEST_DATABASE_URL });
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url) }),
+  });
+  const running = worker.run();
+  return {
+    env,
+    simulators,
+    database,
+    taskQueue,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await simulators.close();
+      await database.close();
+      await env.teardown();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
+import type { Application } from '../domain/application';
+import type { DossierState } from '../domain/dossier-state';
+import type { ProcedureVersion } from '../domain/procedure';
+import type { Actor } from '../domain/roles';
+
+/** The messages a renewal dossier understands; clients import these, never the workflow itself. */
+
+export const WORKFLOW_TYPE = 'renewalDossier';
+
+export interface DossierInput {
+  reference: string;
+  application: Application;
+  submittedAt: string;
+  procedure: ProcedureVersion;
+}
+
+export interface ActionRequest<A extends ActionName = ActionName> {
+  actor: Actor;
+  body: ActionBody<A>;
+}
+
+export const stateQuery = defineQuery<DossierState>('state');
+
+export const actionUpdates = Object.fromEntries(
+  ACTION_NAMES.map((name) => [name, defineUpdate<DossierState, [ActionRequest]>(name)]),
+) as Record<ActionName, UpdateDefinition<DossierState, [ActionRequest]>>;
+
+/** ApplicationFailure types the API maps to HTTP statuses. */
+export const FAILURE = {
+  notAllowed: 'ActionNotAllowed',
+  invalidBody: 'InvalidActionBody',
+  registryUnavailable: 'RegistryUnavailable',
+} as const;

@@ -1,0 +1,1 @@
+export { renewalDossier } from './renewal-dossier';

@@ -1,0 +1,262 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
+import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
+import type { DossierState, Transition } from '../domain/dossier-state';
+import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
+import type { Role } from '../domain/roles';
+import { judgeAction } from '../domain/state-machine';
+import type { HealthFinding, LicenceFinding } from '../domain/verification';
+import { SEARCH_ATTRIBUTES } from '../temporal.config';
+import { FAILURE, actionUpdates, stateQuery, type ActionRequest, type DossierInput } from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Registry look-ups: retried with backoff; a registry that stays down becomes an 'unavailable' finding. */
+const registries = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
+});
+
+/** Steps an officer is waiting on over HTTP: bounded, so a dead service answers instead of hanging. */
+const services = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+});
+
+/**
+ * One driving-licence renewal dossier, from submission to the licence in the citizen's hands.
+ * Verification runs by itself; every later step is an officer's or integrator's Update.
+ */
+export async function renewalDossier(input: DossierInput): Promise<DossierState> {
+  const now = () => new Date().toISOString();
+  const state: DossierState = {
+    reference: input.reference,
+    agencyCode: input.application.agencyCode,
+    status: 'SUBMITTED',
+    procedure: input.procedure,
+    application: input.application,
+    submittedAt: input.submittedAt,
+    verification: {},
+    transitions: [],
+  };
+
+  function moveTo(to: DossierStatus, action: Transition['action'], actor: Transition['actor'], note?: string): void {
+    const from = state.transitions.length === 0 ? null : state.status;
+    state.transitions.push({ at: now(), actor, action, from, to, ...(note ? { note } : {}) });
+    state.status = to;
+    if (isTerminal(to)) state.closedAt = now();
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTES.dossierStatus, value: to },
+      { key: SEARCH_ATTRIBUTES.portalStatus, value: PORTAL_STATUS[to] },
+      ...(state.code ? [{ key: SEARCH_ATTRIBUTES.dossierCode, value: state.code }] : []),
+    ]);
+  }
+
+  const SYSTEM = { username: 'system', role: 'system' } as const;
+
+  // ---- the steps, one per action; each changes state only after its side effects succeeded ----
+  type Step<A extends ActionName> = (body: ActionBody<A>, by: { username: string; role: Role }) => Promise<void>;
+  const steps: { [A in ActionName]: Step<A> } = {
+    async receive(body, by) {
+      const receivedAt = now();
+      state.code = await callService(() =>
+        services.issueDossierCode({ reference: state.reference, agencyCode: state.agencyCode, receivedAt }),
+      );
+      state.receivedAt = receivedAt;
+      moveTo('RECEIVED', 'receive', by, body.note);
+    },
+    async 'request-supplement'(body, by) {
+      state.supplement = { stage: 'intake', items: body.items, requestedAt: now(), requestedBy: by.username, returnTo: 'AWAITING_RECEIPT' };
+      moveTo('AWAITING_SUPPLEMENT', 'request-supplement', by, body.items.map((i) => i.name).join('; '));
+    },
+    async supplement(body, by) {
+      const request = state.supplement!;
+      request.completedAt = now();
+      request.documents = body.documents;
+      moveTo(request.returnTo, 'supplement', by, body.documents.map((d) => d.name).join('; '));
+    },
+    async refuse(body, by) {
+      state.refusal = { reasons: body.reasons, by: by.username, at: now(), stage: 'intake' };
+      moveTo('REFUSED_AT_INTAKE', 'refuse', by, body.reasons.join('; '));
+    },
+    async assign(body, by) {
+      state.assignee = body.appraiser;
+      moveTo('IN_APPRAISAL', 'assign', by, `assigned to ${body.appraiser}`);
+    },
+    async appraise(body, by) {
+      state.appraisal = { outcome: body.outcome, note: body.note, by: by.username, at: now() };
+      if (body.outcome === 'pass') {
+        moveTo('AWAITING_APPROVAL', 'appraise', by, body.note);
+      } else if (body.outcome === 'supplement') {
+        // Requested during appraisal, the supplement comes back through the one-stop to the same appraiser.
+        state.supplement = { stage: 'appraisal', items: body.items!, requestedAt: now(), requestedBy: by.username, returnTo: 'IN_APPRAISAL' };
+        moveTo('AWAITING_SUPPLEMENT', 'appraise', by, body.items!.map((i) => i.name).join('; '));
+      } else {
+        state.refusal = { reasons: body.reasons!, by: by.username, at: now(), stage: 'appraisal' };
+        moveTo('STOPPED', 'appraise', by, body.reasons!.join('; '));
+      }
+    },
+    async approve(body, by) {
+      const amount = state.procedure.feeVnd;
+      const order = await callService(() =>
+        services.createFeeNotice({ reference: state.reference, agencyCode: state.agencyCode, code: state.code!, amount }),
+      );
+      state.approval = { by: by.username, at: now(), note: body.note };
+      state.feeNotice = { amount, orderId: order.orderId, paymentUrl: order.paymentUrl, issuedAt: now() };
+      moveTo('AWAITING_PAYMENT', 'approve', by, body.note);
+    },
+    async 'send-back'(body, by) {
+      moveTo('IN_APPRAISAL', 'send-back', by, body.reason);
+    },
+    async 'record-payment'(body, by) {
+      state.payment = { ...body, at: now(), recordedBy: by.username };
+      moveTo('RESULT_READY', 'record-payment', by, `${body.method} ${body.transactionRef}`);
+    },
+    async ship(_body, by) {
+      const { applicant, delivery } = state.application;
+      const address = delivery.address!;
+      const { trackingNumber } = await callService(() =>
+        services.createShipment({
+          reference: state.reference,
+          dossierCode: state.code!,
+          recipientName: applicant.fullName,
+          phone: applicant.phone,
+          address,
+        }),
+      );
+      state.shipment = { trackingNumber, address, createdAt: now(), failedAttempts: [] };
+      moveTo('SHIPPED', 'ship', by, trackingNumber);
+    },
+    async 'hand-over'(body, by) {
+      state.handedOverAt = now();
+      moveTo('DELIVERED', 'hand-over', by, body.note ?? 'handed over at the counter');
+    },
+    async 'confirm-delivery'(body, by) {
+      const shipment = state.shipment!;
+      if (body.outcome === 'delivered') {
+        shipment.deliveredAt = now();
+        moveTo('DELIVERED', 'confirm-delivery', by, body.note);
+      } else {
+        // A failed delivery brings the result back to the counter (SPEC 2).
+        shipment.failedAttempts.push({ at: now(), note: body.note });
+        moveTo('RESULT_READY', 'confirm-delivery', by, `delivery failed${body.note ? `: ${body.note}` : ''}`);
+      }
+    },
+    async withdraw(body, by) {
+      state.withdrawal = { reason: body.reason, at: now() };
+      moveTo('WITHDRAWN', 'withdraw', by, body.reason);
+    },
+  };
+
+  // ---- Updates: validated synchronously, applied one at a time ----
+  let busy = false;
+
+  function judge<A extends ActionName>(action: A, request: ActionRequest<A>): { body: ActionBody<A>; role: Role } {
+    const parsed = ACTION_BODIES[action].safeParse(request.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw ApplicationFailure.nonRetryable(`${issue.path.join('.') || 'body'}: ${issue.message}`, FAILURE.invalidBody);
+    }
+    const body = parsed.data as ActionBody<A>;
+    const verdict = judgeAction(state, action, request.actor, body);
+    if (!verdict.allowed) throw ApplicationFailure.nonRetryable(verdict.reason, FAILURE.notAllowed, verdict.kind);
+    return { body, role: verdict.role };
+  }
+
+  for (const action of ACTION_NAMES) {
+    setHandler(
+      actionUpdates[action],
+      async (request: ActionRequest) => {
+        // Several Updates can wake in one activation: re-check after every wake-up.
+        while (busy) await condition(() => !busy);
+        busy = true;
+        try {
+          // Judge again: another action may have changed the dossier while this one waited its turn.
+          const { body, role } = judge(action, request);
+          await (steps[action] as Step<ActionName>)(body, { username: request.actor.username, role });
+          return state;
+        } finally {
+          busy = false;
+        }
+      },
+      { validator: (request: ActionRequest) => void judge(action, request) },
+    );
+  }
+  setHandler(stateQuery, () => state);
+
+  // ---- the procedure itself ----
+  moveTo('SUBMITTED', 'submit', { username: 'integrator', role: 'integrator' });
+  moveTo('VERIFYING', 'verify', SYSTEM);
+  const [health, licence] = await Promise.all([checkHealth(), checkLicence()]);
+  state.verification = { health, licence, completedAt: now() };
+  if (state.status === 'VERIFYING') {
+    moveTo('AWAITING_RECEIPT', 'verified', SYSTEM, summarise(health, licence));
+  }
+
+  await condition(() => isTerminal(state.status));
+  await condition(allHandlersFinished);
+  return state;
+
+  async function checkHealth(): Promise<HealthFinding> {
+    const { applicant, licence, healthCertificateId } = input.application;
+    if (CLASSES_WITHOUT_HEALTH_CERTIFICATE.has(licence.class)) {
+      return { outcome: 'not_required', issues: [], checkedAt: now() };
+    }
+    try {
+      return await registries.checkHealthCertificate({
+        citizenId: applicant.citizenId,
+        licenceClass: licence.class,
+        healthCertificateId,
+        at: now(),
+      });
+    } catch (err) {
+      log.warn('health registry unavailable', { reference: state.reference });
+      return { outcome: 'unavailable', issues: [], error: causeOf(err), checkedAt: now() };
+    }
+  }
+
+  async function checkLicence(): Promise<LicenceFinding> {
+    const { applicant, licence } = input.application;
+    try {
+      return await registries.checkLicenceRecord({ citizenId: applicant.citizenId, licenceNumber: licence.number, at: now() });
+    } catch (err) {
+      log.warn('traffic-police registry unavailable', { reference: state.reference });
+      return { outcome: 'unavailable', issues: [], flags: [], unresolvedViolations: [], error: causeOf(err), checkedAt: now() };
+    }
+  }
+}
+
+/** Turns an external service that stays down into a clean refusal of the action, leaving the dossier as it was. */
+async function callService<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ActivityFailure) {
+      throw ApplicationFailure.nonRetryable(`an external service did not answer: ${causeOf(err)}`, FAILURE.registryUnavailable);
+    }
+    throw err;
+  }
+}
+
+function causeOf(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function summarise(health: HealthFinding, licence: LicenceFinding): string {
+  const parts = [`health: ${health.outcome}${health.issues.length ? ` (${health.issues.join(', ')})` : ''}`];
+  parts.push(`licence: ${licence.outcome}${[...licence.issues, ...licence.flags].length ? ` (${[...licence.issues, ...licence.flags].join(', ')})` : ''}`);
+  return parts.join('; ');
+}
