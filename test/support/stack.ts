@@ -53,7 +53,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server'): Promis
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',
       searchAttributes: Object.fromEntries(
-        Object.values(SEARCH_ATTRIBUTES).map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]]),
+        Object.values(SEARCH_ATTRIBUTES).map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]!]),
       ),
     });
   }

@@ -1,0 +1,63 @@
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from '../db/client';
+import { ping } from '../db/client';
+import type { AccountDirectory } from './auth/accounts';
+import { authPlugin } from './auth/plugin';
+import { createDossierGateway } from './dossier-gateway';
+import { registerErrorHandling } from './errors';
+import { registerOpenApi } from './openapi';
+import { actionRoutes } from './routes/actions';
+import { authRoutes } from './routes/auth';
+import { dossierRoutes } from './routes/dossiers';
+
+export interface AppDeps {
+  client: Client;
+  db: Database;
+  taskQueue: string;
+  accounts: AccountDirectory;
+  jwtSecret: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Personal data never reaches the logs (SPEC 6). */
+export const LOG_REDACTION = {
+  paths: [
+    'req.headers.authorization',
+    'req.headers["x-api-key"]',
+    '*.citizenId', '*.phone', '*.address', '*.dateOfBirth', '*.email', '*.password',
+  ],
+  censor: '[redacted]',
+};
+
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 256 * 1024,
+    // Ids in URLs are opaque; never let a long one through to Temporal.
+    routerOptions: { maxParamLength: 128 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  await registerOpenApi(app);
+  await app.register(authPlugin, { accounts: deps.accounts, jwtSecret: deps.jwtSecret });
+
+  const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue });
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes);
+      await v1.register(dossierRoutes, { gateway });
+      await v1.register(actionRoutes, { gateway });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  app.get('/health', { schema: { hide: true } }, async () => {
+    await ping(deps.db);
+    await deps.client.connection.ensureConnected();
+    return { status: 'ok' };
+  });
+  return app;
+}

@@ -1,0 +1,115 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ulid } from 'ulid';
+import type { Database } from '../db/client';
+import { referenceForCode } from '../db/dossier-codes';
+import { recordSubmission } from '../db/submissions';
+import type { ActionName } from '../domain/actions';
+import type { Application } from '../domain/application';
+import { isDossierCode, REFERENCE_PATTERN } from '../domain/dossier-code';
+import type { DossierState } from '../domain/dossier-state';
+import { PORTAL_STATUS } from '../domain/dossier-status';
+import { RENEWAL_PROCEDURE } from '../domain/procedure';
+import { SEARCH_ATTRIBUTES } from '../temporal.config';
+import { FAILURE, WORKFLOW_TYPE, actionUpdates, stateQuery, type ActionRequest, type DossierInput } from '../workflows/definitions';
+import { HttpError, notFound } from './errors';
+
+/** How long an officer's request waits for the workflow before being told to retry with the same key. */
+const UPDATE_DEADLINE_MS = 30_000;
+
+/** The API's only door to Temporal: start, look up, act. Turns Temporal's failures into HTTP ones. */
+export function createDossierGateway(deps: { client: Client; db: Database; taskQueue: string }) {
+  const { client, db } = deps;
+
+  async function submit(application: Application): Promise<{ reference: string; status: string; created: boolean }> {
+    const submission = await recordSubmission(db, {
+      reference: `SUB-${ulid()}`,
+      application,
+      submittedAt: new Date(),
+    });
+    const input: DossierInput = {
+      reference: submission.reference,
+      application: submission.application,
+      submittedAt: submission.submittedAt.toISOString(),
+      procedure: RENEWAL_PROCEDURE,
+    };
+    try {
+      // Duplicates start too: if the first request died between the insert and here, this one repairs it.
+      await client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: submission.reference,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.agencyCode, value: application.agencyCode },
+          { key: SEARCH_ATTRIBUTES.dossierStatus, value: 'SUBMITTED' },
+          { key: SEARCH_ATTRIBUTES.portalStatus, value: PORTAL_STATUS.SUBMITTED },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    if (submission.created) return { reference: submission.reference, status: 'SUBMITTED', created: true };
+    const state = await stateOf(submission.reference);
+    return { reference: submission.reference, status: state.status, created: false };
+  }
+
+  /** A submission reference, or once received, a dossier code. */
+  async function resolve(id: string): Promise<string> {
+    if (REFERENCE_PATTERN.test(id)) return id;
+    if (isDossierCode(id)) {
+      const reference = await referenceForCode(db, id);
+      if (reference) return reference;
+    }
+    throw notFound(`dossier ${id}`);
+  }
+
+  async function stateOf(reference: string): Promise<DossierState> {
+    try {
+      return await client.workflow.getHandle(reference).query(stateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`dossier ${reference}`);
+      throw err;
+    }
+  }
+
+  async function act(reference: string, action: ActionName, request: ActionRequest, updateId: string): Promise<DossierState> {
+    const handle = client.workflow.getHandle(reference);
+    try {
+      return await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+        handle.executeUpdate(actionUpdates[action], { args: [request], updateId }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        const failure = err.cause;
+        if (failure.type === FAILURE.invalidBody) throw new HttpError(400, 'VALIDATION_FAILED', failure.message);
+        if (failure.type === FAILURE.registryUnavailable) throw new HttpError(503, 'DEPENDENCY_UNAVAILABLE', failure.message);
+        if (failure.type === FAILURE.notAllowed) {
+          const kind = failure.details?.[0];
+          if (kind === 'role') throw new HttpError(403, 'FORBIDDEN', failure.message);
+          throw new HttpError(409, 'ACTION_NOT_ALLOWED', failure.message);
+        }
+      }
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        throw new HttpError(503, 'TIMEOUT', `no answer within ${UPDATE_DEADLINE_MS / 1000}s; retry with the same Idempotency-Key`);
+      }
+      if (err instanceof WorkflowNotFoundError) {
+        // A closed dossier no longer takes Updates: say why rather than pretending it does not exist.
+        const state = await stateOf(reference);
+        throw new HttpError(409, 'DOSSIER_CLOSED', `the dossier is closed (${state.status}); no further action is possible`);
+      }
+      throw err;
+    }
+  }
+
+  return { submit, resolve, stateOf, act };
+}
+
+export type DossierGateway = ReturnType<typeof createDossierGateway>;

@@ -1,0 +1,70 @@
+import type { DossierState } from '../domain/dossier-state';
+import { PORTAL_STATUS } from '../domain/dossier-status';
+import { ROLES_SEEING_PERSONAL_DATA, type Actor } from '../domain/roles';
+import { availableActions } from '../domain/state-machine';
+
+/** Masks keep enough to recognise a record on the phone, not enough to reuse it. */
+const mask = {
+  citizenId: (v: string) => `${'*'.repeat(v.length - 4)}${v.slice(-4)}`,
+  phone: (v: string) => `${v.slice(0, 3)}****${v.slice(-3)}`,
+  email: (v: string) => v.replace(/^(.).*(@.*)$/, '$1***$2'),
+  address: (v: string) => `*** ${v.split(',').pop()?.trim() ?? ''}`.trim(),
+  dateOfBirth: (v: string) => `${v.slice(0, 4)}-**-**`,
+};
+
+export function canSeePersonalData(actor: Actor): boolean {
+  return actor.roles.some((r) => ROLES_SEEING_PERSONAL_DATA.has(r));
+}
+
+/** The dossier as the API shows it to this caller. */
+export function dossierView(state: DossierState, actor: Actor) {
+  const open = canSeePersonalData(actor);
+  const { applicant, licence, delivery, healthCertificateId, externalRef } = state.application;
+  const address = (a: string | undefined) => (a === undefined ? undefined : open ? a : mask.address(a));
+  return {
+    reference: state.reference,
+    code: state.code ?? null,
+    externalRef: externalRef ?? null,
+    agencyCode: state.agencyCode,
+    status: state.status,
+    portalStatus: PORTAL_STATUS[state.status],
+    procedure: state.procedure,
+    submittedAt: state.submittedAt,
+    receivedAt: state.receivedAt ?? null,
+    closedAt: state.closedAt ?? null,
+    personalDataMasked: !open,
+    applicant: open
+      ? applicant
+      : {
+          fullName: applicant.fullName,
+          dateOfBirth: mask.dateOfBirth(applicant.dateOfBirth),
+          citizenId: mask.citizenId(applicant.citizenId),
+          phone: mask.phone(applicant.phone),
+          email: mask.email(applicant.email),
+          address: mask.address(applicant.address),
+        },
+    licence,
+    healthCertificateId: healthCertificateId ?? null,
+    delivery: { method: delivery.method, address: address(delivery.address) ?? null },
+    verification: state.verification,
+    assignee: state.assignee ?? null,
+    supplement: state.supplement ?? null,
+    appraisal: state.appraisal ?? null,
+    approval: state.approval ?? null,
+    refusal: state.refusal ?? null,
+    withdrawal: state.withdrawal ?? null,
+    payment: {
+      status: state.payment ? 'paid' : state.feeNotice ? 'due' : 'not_due',
+      amount: state.feeNotice?.amount ?? state.procedure.feeVnd,
+      orderId: state.feeNotice?.orderId ?? null,
+      paymentUrl: state.feeNotice?.paymentUrl ?? null,
+      method: state.payment?.method ?? null,
+      transactionRef: state.payment?.transactionRef ?? null,
+      paidAt: state.payment?.at ?? null,
+    },
+    shipment: state.shipment ? { ...state.shipment, address: address(state.shipment.address)! } : null,
+    handedOverAt: state.handedOverAt ?? null,
+    transitions: state.transitions,
+    availableActions: availableActions(state, actor),
+  };
+}

@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z, type ZodError } from 'zod';
+
+/** The one shape every error answer has, whatever went wrong. */
+export const errorResponse = z.object({
+  error: z.object({
+    status: z.number().int(),
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly issues?: { field: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} not found`);
+
+export function badRequestFromZod(err: ZodError, prefix = ''): HttpError {
+  const issues = err.issues.map((i) => ({ field: prefix + i.path.map(String).join('.'), message: i.message }));
+  const first = issues[0]!;
+  return new HttpError(400, 'VALIDATION_FAILED', `${first.field || 'body'}: ${first.message}`, first.field, issues);
+}
+
+function fieldOf(instancePath: string, location: string | undefined): string {
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return location && location !== 'body' ? `${location}${path ? `.${path}` : ''}` : path;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    let e: HttpError;
+    if (err instanceof HttpError) {
+      e = err;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        field: fieldOf(v.instancePath, err.validationContext),
+        message: v.message ?? 'invalid',
+      }));
+      e = new HttpError(400, 'VALIDATION_FAILED', `${issues[0]!.field || 'body'}: ${issues[0]!.message}`, issues[0]!.field, issues);
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, wrong content type, body too large.
+      e = new HttpError(err.statusCode, err.code ?? 'BAD_REQUEST', err.message);
+    } else {
+      request.log.error({ err }, 'unhandled error');
+      e = new HttpError(500, 'INTERNAL', 'internal error; the request was not applied');
+    }
+    if (e.status >= 500 && e.status !== 500) request.log.warn({ code: e.code }, e.message);
+    void reply.status(e.status).send({
+      error: { status: e.status, code: e.code, message: e.message, field: e.field, issues: e.issues },
+    });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: { status: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { openDatabase } from '../db/client';
+import { loadServiceConfig } from '../service.config';
+import { loadTemporalConfig } from '../temporal.config';
+import { createAccountDirectory } from './auth/accounts';
+import { buildApp, LOG_REDACTION } from './app';
+
+/** The API as its own process, for production. */
+async function main(): Promise<void> {
+  const config = loadServiceConfig();
+  const temporal = loadTemporalConfig();
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
+  const database = await openDatabase({ url: config.DATABASE_URL });
+  const connection = await Connection.connect({ address: temporal.address });
+  const app = await buildApp({
+    client: new Client({ connection, namespace: temporal.namespace }),
+    db: database.db,
+    taskQueue: temporal.taskQueue,
+    accounts: createAccountDirectory({
+      demo: config.NODE_ENV !== 'production',
+      demoPassword: config.DEMO_PASSWORD,
+      demoIntegratorKey: config.DEMO_INTEGRATOR_KEY,
+    }),
+    jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    logger: { level: config.LOG_LEVEL, redact: LOG_REDACTION },
+  });
+  const close = async () => {
+    await app.close();
+    await connection.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close());
+  process.once('SIGTERM', () => void close());
+  await app.listen({ host: config.HOST, port: config.PORT });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ACTION_BODIES, ACTION_NAMES, type ActionName } from '../../domain/actions';
+import { RULES } from '../../domain/state-machine';
+import { actorOf } from '../auth/plugin';
+import type { DossierGateway } from '../dossier-gateway';
+import { dossierView } from '../dossier-view';
+import { HttpError } from '../errors';
+
+const SUMMARIES: Record<ActionName, string> = {
+  receive: 'Accept a verified dossier: the legal clock starts and the dossier code is issued',
+  'request-supplement': 'Ask the citizen for missing documents, all at once (one request per dossier)',
+  supplement: 'The citizen supplies the requested documents',
+  refuse: 'Refuse the dossier at intake, with reasons',
+  assign: 'Assign an appraiser of the same agency',
+  appraise: 'Appraise: pass, needs supplement, or refuse',
+  approve: 'Approve the result; the fee notice is issued',
+  'send-back': 'Send the dossier back to appraisal, with a reason',
+  'record-payment': 'Record the fee payment (online by the gateway integrator, at the counter by the accountant)',
+  ship: 'Hand the licence to public post; returns the tracking number',
+  'hand-over': 'Hand the licence over at the counter',
+  'confirm-delivery': 'The postal service reports delivery (or a failed delivery)',
+  withdraw: 'The citizen withdraws the dossier (until approval)',
+};
+
+/** One route per action, so each body is validated and documented by its own schema. */
+export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = async (app, { gateway }) => {
+  for (const action of ACTION_NAMES) {
+    app.post(
+      `/dossiers/:id/actions/${action}`,
+      {
+        // An action with nothing to say may be sent without a body.
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
+        preHandler: app.requireActor(RULES[action].roles),
+        schema: {
+          tags: ['actions'],
+          summary: SUMMARIES[action],
+          description: `Allowed for: ${RULES[action].roles.join(', ')}; from states: ${RULES[action].from.join(', ')}.`,
+          security: [{ bearer: [] }, { apiKey: [] }],
+          params: z.object({ id: z.string().min(1).max(64) }),
+          headers: z.object({
+            'idempotency-key': z
+              .string()
+              .regex(/^[\w.:-]{1,128}$/, '1 to 128 letters, digits or . _ : -')
+              .optional()
+              .describe('Sending the same key again applies the action once'),
+          }),
+          body: ACTION_BODIES[action],
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        const body = request.body as z.output<(typeof ACTION_BODIES)[typeof action]>;
+        if (action === 'assign') {
+          const appraiser = app.accounts.find((body as { appraiser: string }).appraiser);
+          if (!appraiser || !appraiser.roles.includes('appraiser') || (actor.agencyCode !== '*' && appraiser.agencyCode !== actor.agencyCode)) {
+            throw new HttpError(400, 'VALIDATION_FAILED', 'appraiser: no appraiser of this agency has that username', 'appraiser');
+          }
+        }
+        const reference = await gateway.resolve(request.params.id);
+        const updateId = request.headers['idempotency-key'] ?? randomUUID();
+        const state = await gateway.act(reference, action, { actor, body }, updateId);
+        return dossierView(state, actor);
+      },
+    );
+  }
+};

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { applicationSchema } from '../../domain/application';
+import { DOSSIER_STATUSES } from '../../domain/dossier-status';
+import { actorOf } from '../auth/plugin';
+import type { DossierGateway } from '../dossier-gateway';
+import { dossierView } from '../dossier-view';
+import { notFound } from '../errors';
+
+const STAFF_AND_INTEGRATORS = [
+  'one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervisor', 'auditor', 'admin', 'integrator',
+] as const;
+
+export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = async (app, { gateway }) => {
+  app.post(
+    '/dossiers',
+    {
+      preHandler: app.requireActor(['integrator']),
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Submit a renewal application (integrators); the same externalRef again returns the first submission',
+        security: [{ apiKey: [] }],
+        body: applicationSchema,
+        response: {
+          200: z.object({ reference: z.string(), status: z.enum(DOSSIER_STATUSES) }).describe('already submitted'),
+          201: z.object({ reference: z.string(), status: z.enum(DOSSIER_STATUSES) }).describe('submitted'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { reference, status, created } = await gateway.submit(request.body);
+      return reply.status(created ? 201 : 200).send({ reference, status: status as (typeof DOSSIER_STATUSES)[number] });
+    },
+  );
+
+  app.get(
+    '/dossiers/:id',
+    {
+      preHandler: app.requireActor(STAFF_AND_INTEGRATORS),
+      schema: {
+        tags: ['dossiers'],
+        summary: 'A dossier by submission reference or dossier code: status, findings, steps taken',
+        security: [{ bearer: [] }, { apiKey: [] }],
+        params: z.object({ id: z.string().min(1).max(64) }),
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const state = await gateway.stateOf(await gateway.resolve(request.params.id));
+      // Another agency's dossier is not shown to exist.
+      if (actor.agencyCode !== '*' && actor.agencyCode !== state.agencyCode) throw notFound(`dossier ${request.params.id}`);
+      return dossierView(state, actor);
+    },
+  );
+};
