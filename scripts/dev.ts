@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities, registryUrlsFrom, type RegistryUrls } from '../activities';
+import { createAccountDirectory } from '../api/auth/accounts';
+import { buildApp, LOG_REDACTION } from '../api/app';
+import { openDatabase } from '../db/client';
+import { loadServiceConfig } from '../service.config';
+import { startSimulators } from '../simulators/server';
+import { loadTemporalConfig } from '../temporal.config';
+import { createWorker } from '../workers/create-worker';
+import { startTemporalDevServer } from './temporal-dev-server';
+
+/**
+ * The embedded default: everything on one machine, in order, each step waiting for the one before
+ * to be ready. Whatever the environment points elsewhere (TEMPORAL_ADDRESS, DATABASE_URL,
+ * REGISTRIES_URL) is used instead of starting our own.
+ */
+async function main(): Promise<void> {
+  const config = loadServiceConfig();
+  const temporal = loadTemporalConfig();
+  const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACTION });
+  const log = (m: string) => logger.info(m);
+  const stops: (() => Promise<void>)[] = [];
+
+  let stopping = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        logger.error({ err }, 'error while shutting down');
+      }
+    }
+    log('stopped');
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (!temporal.externalAddress) {
+    const server = await startTemporalDevServer(temporal, log);
+    stops.push(() => server.stop());
+  }
+
+  const database = await openDatabase(
+    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.resolve(config.DATA_DIR, 'pglite') },
+  );
+  stops.push(() => database.close());
+  log(`database ready: ${database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.DATA_DIR}/pglite`}`);
+
+  let registries: RegistryUrls;
+  if (config.REGISTRIES_URL) {
+    registries = registryUrlsFrom(config.REGISTRIES_URL);
+  } else {
+    const simulators = await startSimulators({ port: config.SIMULATORS_PORT });
+    stops.push(() => simulators.close());
+    registries = registryUrlsFrom(simulators.url);
+    log(`registry simulators ready on ${simulators.url}`);
+  }
+  registries = {
+    healthRegistry: config.HEALTH_REGISTRY_URL ?? registries.healthRegistry,
+    policeRegistry: config.POLICE_REGISTRY_URL ?? registries.policeRegistry,
+    paymentGateway: config.PAYMENT_GATEWAY_URL ?? registries.paymentGateway,
+    postalService: config.POSTAL_SERVICE_URL ?? registries.postalService,
+  };
+
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    activities: createActivities({ db: database.db, registries }),
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown(); // drains: in-flight tasks finish, no new ones are taken
+    await running;
+    await nativeConnection.close();
+  });
+  log(`worker polling task queue ${temporal.taskQueue}`);
+
+  const connection = await Connection.connect({ address: temporal.address });
+  stops.push(() => connection.close());
+  const client = new Client({ connection, namespace: temporal.namespace });
+  const demo = config.NODE_ENV !== 'production';
+  const app = await buildApp({
+    client,
+    db: database.db,
+    taskQueue: temporal.taskQueue,
+    accounts: createAccountDirectory({ demo, demoPassword: config.DEMO_PASSWORD, demoIntegratorKey: config.DEMO_INTEGRATOR_KEY }),
+    // A fresh secret per run in development: tokens do not outlive the process.
+    jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, redact: LOG_REDACTION },
+  });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  stops.push(() => app.close());
+
+  const base = `http://${config.HOST}:${config.PORT}`;
+  console.log(`
+  GPLX renewal service is running
+    API             ${base}/api/v1
+    OpenAPI         ${base}/docs   (JSON: ${base}/docs/json)
+    Temporal Web UI ${temporal.externalAddress ? '(external cluster)' : `http://127.0.0.1:${temporal.devServer.uiPort}`}
+    Temporal        ${temporal.address}  namespace ${temporal.namespace}
+${demo ? `  Demo accounts (password "${config.DEMO_PASSWORD}"): motcua (one-stop officer), thamdinh, thamdinh2 (appraisers),
+    lanhdao (leader), ketoan (accountant), giamsat (supervisor), kiemtoan (auditor), quantri (admin)
+  Integrator key: X-API-Key: ${config.DEMO_INTEGRATOR_KEY}` : '  NODE_ENV=production: demo accounts are disabled'}
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

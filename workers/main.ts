@@ -1,0 +1,42 @@
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities, registryUrlsFrom } from '../activities';
+import { openDatabase } from '../db/client';
+import { loadServiceConfig } from '../service.config';
+import { loadTemporalConfig } from '../temporal.config';
+import { createWorker } from './create-worker';
+
+/** The worker as its own process, for production: TEMPORAL_ADDRESS, DATABASE_URL and the registry URLs come from the environment. */
+async function main(): Promise<void> {
+  const config = loadServiceConfig();
+  const temporal = loadTemporalConfig();
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
+  const base = config.REGISTRIES_URL ? registryUrlsFrom(config.REGISTRIES_URL) : undefined;
+  const pick = (specific: string | undefined, fallback: string | undefined, name: string) => {
+    const url = specific ?? fallback;
+    if (!url) throw new Error(`${name} or REGISTRIES_URL is required`);
+    return url;
+  };
+  const registries = {
+    healthRegistry: pick(config.HEALTH_REGISTRY_URL, base?.healthRegistry, 'HEALTH_REGISTRY_URL'),
+    policeRegistry: pick(config.POLICE_REGISTRY_URL, base?.policeRegistry, 'POLICE_REGISTRY_URL'),
+    paymentGateway: pick(config.PAYMENT_GATEWAY_URL, base?.paymentGateway, 'PAYMENT_GATEWAY_URL'),
+    postalService: pick(config.POSTAL_SERVICE_URL, base?.postalService, 'POSTAL_SERVICE_URL'),
+  };
+  const database = await openDatabase({ url: config.DATABASE_URL });
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await createWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    activities: createActivities({ db: database.db, registries }),
+  });
+  // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
+  await worker.run();
+  await connection.close();
+  await database.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
