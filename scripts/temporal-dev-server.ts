@@ -22,10 +22,13 @@ export async function startTemporalDevServer(config: TemporalConfig, log: (m: st
     '--port', String(port),
     '--ui-port', String(uiPort),
     '--namespace', config.namespace,
-    '--log-level', 'warn',
+    '--log-level', 'error',
     ...searchAttributeFlags().flatMap((f) => ['--search-attribute', f]),
   ];
-  const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its own process group: Ctrl-C reaches only us, so the worker drains before the server stops.
+  const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const deadline = Date.now() + 60_000;
@@ -47,6 +50,7 @@ export async function startTemporalDevServer(config: TemporalConfig, log: (m: st
   log(`Temporal dev server ready on 127.0.0.1:${port} (state in ${dbFile})`);
   return {
     async stop() {
+      process.off('exit', killOnExit);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
