@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throw-away PostgreSQL server from Debian's packages for the database tests, and prints
 # its URL. Installs the server when it is missing. Runs as an unprivileged user because initdb
-# refuses root.
+# refuses root. With the argument `stop`, stops it.
 set -euo pipefail
 PORT=${PGPORT_TEST:-55432}
 DIR=${PGDATA_TEST:-/tmp/gplx-ci-postgres}
@@ -21,6 +21,7 @@ id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql postg
 if [ -f "$DIR/postmaster.pid" ]; then
   run_as "$bindir/pg_ctl -D $DIR -m fast stop" >&2 || true
 fi
+[ "${1:-}" = stop ] && exit 0
 rm -rf "$DIR"; mkdir -p "$DIR"; chown postgres "$DIR" 2>/dev/null || true
 run_as "$bindir/initdb -D $DIR -U postgres --auth=trust -E UTF8 >/dev/null"
 run_as "$bindir/pg_ctl -D $DIR -o '-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off' -l $DIR/server.log -w start" >&2

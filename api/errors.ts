@@ -38,6 +38,12 @@ function fieldOf(instancePath: string, location: string | undefined): string {
   return location && location !== 'body' ? `${location}${path ? `.${path}` : ''}` : path;
 }
 
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Temporal client: the cluster is down or overloaded. */
+function isTemporalUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (err as { code?: unknown }).code;
+  return (err as Error).name === 'ServiceError' && (code === 14 || code === 4);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     let e: HttpError;
@@ -52,6 +58,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large.
       e = new HttpError(err.statusCode, err.code ?? 'BAD_REQUEST', err.message);
+    } else if (isTemporalUnavailable(err)) {
+      request.log.error({ err }, 'Temporal unavailable');
+      e = new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'the workflow service is unavailable; the request was not applied, retry later');
     } else {
       request.log.error({ err }, 'unhandled error');
       e = new HttpError(500, 'INTERNAL', 'internal error; the request was not applied');
