@@ -12,9 +12,11 @@ export const SEARCH_ATTRIBUTES = {
   dossierStatus: defineSearchAttributeKey('DossierStatus', 'KEYWORD'),
   agencyCode: defineSearchAttributeKey('AgencyCode', 'KEYWORD'),
   portalStatus: defineSearchAttributeKey('PortalStatus', 'INT'),
+  late: defineSearchAttributeKey('DossierLate', 'BOOL'),
+  dueAt: defineSearchAttributeKey('DossierDueAt', 'DATETIME'),
 } as const;
 
-const TYPE_NAMES = { KEYWORD: 'Keyword', INT: 'Int' } as const;
+const TYPE_NAMES = { KEYWORD: 'Keyword', INT: 'Int', BOOL: 'Bool', DATETIME: 'Datetime' } as const;
 
 /** `Name=Type` pairs as `temporal server start-dev --search-attribute` takes them. */
 export function searchAttributeFlags(): string[] {

@@ -7,6 +7,7 @@ import { verificationActivities } from './verification';
 import { dossierCodeActivities } from './dossier-code';
 import { feeNoticeActivities } from './fee-notice';
 import { shipmentActivities } from './shipment';
+import { calendarActivities } from './calendar';
 
 export interface RegistryUrls {
   healthRegistry: string;
@@ -23,6 +24,7 @@ export function createActivities(deps: { db: Database; registries: RegistryUrls 
       police: createPoliceRegistryClient(deps.registries.policeRegistry),
     }),
     ...dossierCodeActivities(deps.db),
+    ...calendarActivities(deps.db),
     ...feeNoticeActivities(createPaymentGatewayClient(deps.registries.paymentGateway)),
     ...shipmentActivities(createPostalServiceClient(deps.registries.postalService)),
   };

@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
+import { seedReferenceData } from './seed';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -23,7 +24,7 @@ const MIGRATION_LOCK = 724_2025;
 
 /**
  * PostgreSQL when a URL is given, otherwise PGlite (real Postgres compiled to WASM) in `dataDir`,
- * or in memory when `dataDir` is omitted. Migrations run before the handle is returned.
+ * or in memory when `dataDir` is omitted. Migrations and reference seeds run before the handle is returned.
  */
 export async function openDatabase(opts: { url?: string; dataDir?: string } = {}): Promise<DatabaseHandle> {
   if (opts.url) {
@@ -37,11 +38,13 @@ export async function openDatabase(opts: { url?: string; dataDir?: string } = {}
     }
     const client = postgres(opts.url, { max: 10, onnotice: () => undefined });
     const db = drizzlePostgres({ client, schema });
+    await seedReferenceData(db as unknown as Database);
     return { db: db as unknown as Database, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
   const db = drizzlePglite({ client, schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS });
+  await seedReferenceData(db as unknown as Database);
   return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
 }
 

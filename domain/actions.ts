@@ -11,7 +11,13 @@ const text = (what: string) => z.string().trim().min(1, `${what} must not be emp
 export const supplementItem = z.object({ name: text('name'), reason: text('reason') });
 
 export const ACTION_BODIES = {
-  receive: z.object({ note }).strict(),
+  receive: z
+    .object({
+      note,
+      /** A receipt first recorded on paper while the system was down (seed 003 art. 12), entered afterwards. */
+      receivedAt: z.iso.datetime({ offset: true }).optional(),
+    })
+    .strict(),
   'request-supplement': z.object({ items: z.array(supplementItem).min(1).max(50) }).strict(),
   supplement: z
     .object({ documents: z.array(z.object({ name: text('name'), reference: text('reference') })).min(1).max(50) })
@@ -54,6 +60,9 @@ export const ACTION_BODIES = {
     })
     .strict(),
   withdraw: z.object({ reason: text('reason') }).strict(),
+  reschedule: z
+    .object({ reason: text('reason'), newDueAt: z.iso.datetime({ offset: true }) })
+    .strict(),
 } as const;
 
 export type ActionName = keyof typeof ACTION_BODIES;

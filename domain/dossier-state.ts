@@ -1,4 +1,7 @@
 import type { ActionName } from './actions';
+import type { LegalClock } from './dossier-clock';
+import type { Step } from './procedure';
+import type { CalendarSnapshot } from './working-time';
 import type { Application } from './application';
 import type { DossierStatus } from './dossier-status';
 import type { ProcedureVersion } from './procedure';
@@ -9,7 +12,8 @@ import type { VerificationFindings } from './verification';
 export interface Transition {
   at: string;
   actor: { username: string; role: Role | 'system' };
-  action: ActionName | 'submit' | 'verify' | 'verified';
+  /** Officers' actions, plus what the system does: verification and the clock's events. */
+  action: ActionName | 'submit' | 'verify' | 'verified' | 'deadline-moved' | 'apology-required' | 'late' | 'payment-reminder' | 'time-limit';
   from: DossierStatus | null;
   to: DossierStatus;
   note?: string;
@@ -54,5 +58,20 @@ export interface DossierState {
   };
   handedOverAt?: string;
   closedAt?: string;
+  /** The calendar snapshot the deadlines were computed with (from an activity, so it is in the history). */
+  calendar?: CalendarSnapshot;
+  clock?: LegalClock;
+  /** The appointment time (form 01); absent before receipt, kept (frozen) during a supplement pause. */
+  dueAt?: string;
+  paused: boolean;
+  /** Derived: the clock ran past dueAt without a result (trễ hạn). */
+  late: boolean;
+  /** Set one working day before dueAt when no result is ready (form 04). */
+  apology?: { requiredAt: string; reschedule?: { by: string; at: string; reason: string; from: string; to: string } };
+  /** One line per step of the processing-control slip (form 06). */
+  steps: { step: Step; startedAt: string; dueAt: string; completedAt?: string; outcome?: 'early' | 'on_time' | 'late' }[];
+  paymentDue?: { dueAt: string; remindedAt?: string };
+  /** When processing ended (a result ready, or refused, stopped, withdrawn) and whether that was on time. */
+  processingEnded?: { at: string; onTime: boolean };
   transitions: Transition[];
 }

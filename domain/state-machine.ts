@@ -12,7 +12,7 @@ interface Rule<A extends ActionName> {
   roles: Role[];
   from: DossierStatus[];
   /** A reason the action is refused in this particular dossier, or undefined when it may go ahead. */
-  check?: (state: DossierState, actor: Actor, body: ActionBody<A>) => string | undefined;
+  check?: (state: DossierState, actor: Actor, body: ActionBody<A>, now: number) => string | undefined;
 }
 
 const BEFORE_APPROVAL: DossierStatus[] = [
@@ -29,7 +29,12 @@ const ONE_SUPPLEMENT_ONLY =
   'a supplement has already been requested for this dossier; Decree 118/2025 art. 11 allows one request';
 
 export const RULES: { [A in ActionName]: Rule<A> } = {
-  receive: { roles: ['one_stop_officer'], from: ['AWAITING_RECEIPT'] },
+  receive: {
+    roles: ['one_stop_officer'],
+    from: ['AWAITING_RECEIPT'],
+    check: (_s, _a, b, now) =>
+      b.receivedAt !== undefined && Date.parse(b.receivedAt) > now ? 'receivedAt cannot be in the future' : undefined,
+  },
   'request-supplement': {
     roles: ['one_stop_officer'],
     from: ['AWAITING_RECEIPT'],
@@ -83,6 +88,16 @@ export const RULES: { [A in ActionName]: Rule<A> } = {
         : `tracking number ${b.trackingNumber} does not belong to this dossier`,
   },
   withdraw: { roles: ['integrator'], from: BEFORE_APPROVAL },
+  reschedule: {
+    roles: ['leader'],
+    from: ['RECEIVED', 'IN_APPRAISAL', 'AWAITING_APPROVAL', 'AWAITING_PAYMENT', 'AWAITING_SUPPLEMENT'],
+    check: (s, _a, b) => {
+      if (s.apology?.reschedule) return 'the appointment has already been rescheduled once; a second reschedule is not allowed';
+      if (!s.apology) return 'an appointment is rescheduled only once an apology is required (one working day before it is due)';
+      if (s.dueAt && Date.parse(b.newDueAt) <= Date.parse(s.dueAt)) return 'the new appointment must be later than the current one';
+      return undefined;
+    },
+  },
 };
 
 export type Verdict = { allowed: true; role: Role } | { allowed: false; reason: string; kind: 'state' | 'role' | 'rule' };
@@ -92,6 +107,7 @@ export function judgeAction<A extends ActionName>(
   action: A,
   actor: Actor,
   body: ActionBody<A>,
+  now: number,
 ): Verdict {
   const rule = RULES[action] as Rule<A>;
   const role = rule.roles.find((r) => actor.roles.includes(r));
@@ -104,7 +120,7 @@ export function judgeAction<A extends ActionName>(
   if (!rule.from.includes(state.status)) {
     return { allowed: false, kind: 'state', reason: `${action} is not possible while the dossier is ${state.status}` };
   }
-  const refusal = rule.check?.(state, actor, body);
+  const refusal = rule.check?.(state, actor, body, now);
   if (refusal) return { allowed: false, kind: 'rule', reason: refusal };
   return { allowed: true, role };
 }

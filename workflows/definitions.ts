@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
 import type { DossierState } from '../domain/dossier-state';
@@ -23,6 +23,9 @@ export interface ActionRequest<A extends ActionName = ActionName> {
 }
 
 export const stateQuery = defineQuery<DossierState>('state');
+
+/** The holiday table or office hours changed: reload the calendar and recompute every deadline. */
+export const calendarChangedSignal = defineSignal<[{ cause: string }]>('calendarChanged');
 
 export const actionUpdates = Object.fromEntries(
   ACTION_NAMES.map((name) => [name, defineUpdate<DossierState, [ActionRequest]>(name)]),

@@ -11,13 +11,15 @@ import {
 import type { createActivities } from '../activities';
 import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
+import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome } from '../domain/dossier-clock';
 import type { DossierState, Transition } from '../domain/dossier-state';
 import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
 import type { Role } from '../domain/roles';
 import { judgeAction } from '../domain/state-machine';
 import type { HealthFinding, LicenceFinding } from '../domain/verification';
+import { DAY_MS, localIso, workingCalendar, type WorkingCalendar } from '../domain/working-time';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
-import { FAILURE, actionUpdates, stateQuery, type ActionRequest, type DossierInput } from './definitions';
+import { FAILURE, actionUpdates, calendarChangedSignal, stateQuery, type ActionRequest, type DossierInput } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -34,9 +36,18 @@ const services = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
 
+/** Our own database, read in the background: retried until it answers. */
+const records = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const SYSTEM = { username: 'system', role: 'system' } as const;
+
 /**
  * One driving-licence renewal dossier, from submission to the licence in the citizen's hands.
- * Verification runs by itself; every later step is an officer's or integrator's Update.
+ * Verification runs by itself; every later step is an officer's or integrator's Update; the
+ * legal clock's timers (apology, late, supplement and payment limits) run beside them.
  */
 export async function renewalDossier(input: DossierInput): Promise<DossierState> {
   const now = () => new Date().toISOString();
@@ -48,33 +59,103 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
     application: input.application,
     submittedAt: input.submittedAt,
     verification: {},
+    paused: false,
+    late: false,
+    steps: [],
     transitions: [],
   };
+  /** Bumped by every change the timers depend on, so the clock loop re-arms them. */
+  let revision = 0;
+  let calendarChange: string | undefined;
+  const calendar = (): WorkingCalendar => workingCalendar(state.calendar!);
 
-  function moveTo(to: DossierStatus, action: Transition['action'], actor: Transition['actor'], note?: string): void {
+  function record(action: Transition['action'], actor: Transition['actor'], to: DossierStatus, note?: string): void {
     const from = state.transitions.length === 0 ? null : state.status;
     state.transitions.push({ at: now(), actor, action, from, to, ...(note ? { note } : {}) });
-    state.status = to;
-    if (isTerminal(to)) state.closedAt = now();
+  }
+
+  function publish(): void {
     upsertSearchAttributes([
-      { key: SEARCH_ATTRIBUTES.dossierStatus, value: to },
-      { key: SEARCH_ATTRIBUTES.portalStatus, value: PORTAL_STATUS[to] },
+      { key: SEARCH_ATTRIBUTES.dossierStatus, value: state.status },
+      { key: SEARCH_ATTRIBUTES.portalStatus, value: PORTAL_STATUS[state.status] },
+      { key: SEARCH_ATTRIBUTES.late, value: state.late },
       ...(state.code ? [{ key: SEARCH_ATTRIBUTES.dossierCode, value: state.code }] : []),
+      ...(state.dueAt ? [{ key: SEARCH_ATTRIBUTES.dueAt, value: new Date(state.dueAt) }] : []),
     ]);
   }
 
-  const SYSTEM = { username: 'system', role: 'system' } as const;
+  function moveTo(to: DossierStatus, action: Transition['action'], actor: Transition['actor'], note?: string): void {
+    record(action, actor, to, note);
+    closeStep();
+    state.status = to;
+    openStep();
+    if (isTerminal(to)) state.closedAt = now();
+    const processingEnded = to === 'RESULT_READY' || (isTerminal(to) && to !== 'DELIVERED');
+    if (processingEnded && state.receivedAt && !state.processingEnded) {
+      state.processingEnded = { at: now(), onTime: onTime(state, now()) };
+    }
+    revision++;
+    publish();
+  }
+
+  // ---- the processing-control slip: one line per step, marked early / on time / late ----
+  function openStep(): void {
+    const step = STEP_OF[state.status];
+    if (!step || !state.calendar) return;
+    const budget = state.procedure.stepBudgets[step];
+    const dueAt = calendar().addWorkingTime(Date.now(), budgetMs(calendar(), budget));
+    state.steps.push({ step, startedAt: now(), dueAt: new Date(dueAt).toISOString() });
+  }
+  function closeStep(): void {
+    const open = state.steps.find((s) => !s.completedAt);
+    if (!open) return;
+    open.completedAt = now();
+    open.outcome = stepOutcome(Date.parse(open.dueAt), Date.now());
+  }
+
+  // ---- the appointment: recomputed from its facts whenever they or the calendar change ----
+  function recomputeDueAt(cause: string): void {
+    if (!state.clock || !state.calendar) return;
+    const due = dueAtOf(calendar(), state.clock);
+    state.paused = due === undefined;
+    if (due === undefined) return;
+    const next = new Date(due).toISOString();
+    if (state.dueAt && state.dueAt !== next) {
+      record('deadline-moved', SYSTEM, state.status, `appointment moved from ${localIso(Date.parse(state.dueAt))} to ${localIso(due)} because ${cause}`);
+    }
+    state.dueAt = next;
+    // Becoming late is the timer's to record; a later appointment can only clear the flag.
+    if (state.late && Date.now() <= due) state.late = false;
+    revision++;
+    publish();
+  }
+
+  async function refreshCalendar(cause: string): Promise<void> {
+    state.calendar = await records.loadCalendar({ agencyCode: state.agencyCode });
+    recomputeDueAt(cause);
+    if (state.paymentDue && state.feeNotice) {
+      const due = calendar().addWorkingDays(Date.parse(state.feeNotice.issuedAt), state.procedure.paymentLimitWorkingDays);
+      state.paymentDue.dueAt = new Date(due).toISOString();
+    }
+  }
 
   // ---- the steps, one per action; each changes state only after its side effects succeeded ----
   type Step<A extends ActionName> = (body: ActionBody<A>, by: { username: string; role: Role }) => Promise<void>;
   const steps: { [A in ActionName]: Step<A> } = {
     async receive(body, by) {
-      const receivedAt = now();
-      state.code = await callService(() =>
-        services.issueDossierCode({ reference: state.reference, agencyCode: state.agencyCode, receivedAt }),
-      );
+      const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : now();
+      const [code, procedure, snapshot] = await Promise.all([
+        callService(() => services.issueDossierCode({ reference: state.reference, agencyCode: state.agencyCode, receivedAt })),
+        callService(() => services.procedureInForce({ code: state.procedure.code, at: receivedAt })),
+        callService(() => services.loadCalendar({ agencyCode: state.agencyCode })),
+      ]);
+      state.code = code;
       state.receivedAt = receivedAt;
-      moveTo('RECEIVED', 'receive', by, body.note);
+      state.procedure = procedure;
+      state.calendar = snapshot;
+      state.clock = { receivedAt, budgetDays: procedure.processingWorkingDays, pauses: [] };
+      moveTo('RECEIVED', 'receive', by, body.note ?? (body.receivedAt ? `received on paper at ${localIso(Date.parse(receivedAt))}` : undefined));
+      recomputeDueAt('receipt');
     },
     async 'request-supplement'(body, by) {
       state.supplement = { stage: 'intake', items: body.items, requestedAt: now(), requestedBy: by.username, returnTo: 'AWAITING_RECEIPT' };
@@ -84,7 +165,10 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
       const request = state.supplement!;
       request.completedAt = now();
       request.documents = body.documents;
+      const pause = state.clock?.pauses.find((p) => !p.to);
+      if (pause) pause.to = request.completedAt;
       moveTo(request.returnTo, 'supplement', by, body.documents.map((d) => d.name).join('; '));
+      if (pause) recomputeDueAt('the clock was paused while the citizen supplemented the dossier');
     },
     async refuse(body, by) {
       state.refusal = { reasons: body.reasons, by: by.username, at: now(), stage: 'intake' };
@@ -101,7 +185,9 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
       } else if (body.outcome === 'supplement') {
         // Requested during appraisal, the supplement comes back through the one-stop to the same appraiser.
         state.supplement = { stage: 'appraisal', items: body.items!, requestedAt: now(), requestedBy: by.username, returnTo: 'IN_APPRAISAL' };
+        state.clock?.pauses.push({ from: state.supplement.requestedAt });
         moveTo('AWAITING_SUPPLEMENT', 'appraise', by, body.items!.map((i) => i.name).join('; '));
+        recomputeDueAt('supplement requested');
       } else {
         state.refusal = { reasons: body.reasons!, by: by.username, at: now(), stage: 'appraisal' };
         moveTo('STOPPED', 'appraise', by, body.reasons!.join('; '));
@@ -114,6 +200,8 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
       );
       state.approval = { by: by.username, at: now(), note: body.note };
       state.feeNotice = { amount, orderId: order.orderId, paymentUrl: order.paymentUrl, issuedAt: now() };
+      const payBy = calendar().addWorkingDays(Date.now(), state.procedure.paymentLimitWorkingDays);
+      state.paymentDue = { dueAt: new Date(payBy).toISOString() };
       moveTo('AWAITING_PAYMENT', 'approve', by, body.note);
     },
     async 'send-back'(body, by) {
@@ -157,6 +245,12 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
       state.withdrawal = { reason: body.reason, at: now() };
       moveTo('WITHDRAWN', 'withdraw', by, body.reason);
     },
+    async reschedule(body, by) {
+      const to = new Date(body.newDueAt).toISOString();
+      state.apology!.reschedule = { by: by.username, at: now(), reason: body.reason, from: state.dueAt!, to };
+      state.clock!.rescheduledTo = to;
+      recomputeDueAt(`the leader set a new appointment: ${body.reason}`);
+    },
   };
 
   // ---- Updates: validated synchronously, applied one at a time ----
@@ -169,7 +263,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
       throw ApplicationFailure.nonRetryable(`${issue.path.join('.') || 'body'}: ${issue.message}`, FAILURE.invalidBody);
     }
     const body = parsed.data as ActionBody<A>;
-    const verdict = judgeAction(state, action, request.actor, body);
+    const verdict = judgeAction(state, action, request.actor, body, Date.now());
     if (!verdict.allowed) throw ApplicationFailure.nonRetryable(verdict.reason, FAILURE.notAllowed, verdict.kind);
     return { body, role: verdict.role };
   }
@@ -194,19 +288,100 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
     );
   }
   setHandler(stateQuery, () => state);
+  setHandler(calendarChangedSignal, ({ cause }) => {
+    calendarChange = cause;
+  });
 
   // ---- the procedure itself ----
   moveTo('SUBMITTED', 'submit', { username: 'integrator', role: 'integrator' });
   moveTo('VERIFYING', 'verify', SYSTEM);
   const [health, licence] = await Promise.all([checkHealth(), checkLicence()]);
   state.verification = { health, licence, completedAt: now() };
+  state.calendar = await records.loadCalendar({ agencyCode: state.agencyCode });
   if (state.status === 'VERIFYING') {
     moveTo('AWAITING_RECEIPT', 'verified', SYSTEM, summarise(health, licence));
   }
 
-  await condition(() => isTerminal(state.status));
+  await runClock();
   await condition(allHandlersFinished);
   return state;
+
+  /**
+   * The dossier's timers as one durable loop: arm the earliest pending deadline, and re-arm
+   * whenever the dossier or its calendar changes, so a timer always fires at the instant the
+   * current facts give it.
+   */
+  async function runClock(): Promise<void> {
+    while (!isTerminal(state.status)) {
+      if (calendarChange !== undefined) {
+        const cause = calendarChange;
+        calendarChange = undefined;
+        await refreshCalendar(cause);
+        continue;
+      }
+      const next = nextDeadline();
+      const seen = revision;
+      const woken = () => revision !== seen || calendarChange !== undefined || isTerminal(state.status);
+      if (!next) {
+        await condition(woken);
+      } else if (!(await condition(woken, Math.max(1, next.at - Date.now())))) {
+        next.fire();
+      }
+    }
+  }
+
+  function nextDeadline(): { at: number; fire: () => void } | undefined {
+    const candidates: { at: number; fire: () => void }[] = [];
+    if (state.dueAt && CLOCK_RUNNING.has(state.status) && !state.paused) {
+      const due = Date.parse(state.dueAt);
+      if (!state.apology) {
+        candidates.push({
+          at: calendar().subtractWorkingTime(due, calendar().dayWork),
+          fire: () => {
+            state.apology = { requiredAt: now() };
+            record('apology-required', SYSTEM, state.status, `no result one working day before the appointment ${localIso(due)}: apology and new appointment required (form 04)`);
+            revision++;
+          },
+        });
+      }
+      if (!state.late) {
+        candidates.push({
+          at: due,
+          fire: () => {
+            state.late = true;
+            record('late', SYSTEM, state.status, `the appointment ${localIso(due)} has passed without a result`);
+            revision++;
+            publish();
+          },
+        });
+      }
+    }
+    if (state.status === 'AWAITING_SUPPLEMENT' && state.supplement) {
+      const days = state.procedure.supplementLimitDays;
+      candidates.push({
+        at: Date.parse(state.supplement.requestedAt) + days * DAY_MS,
+        fire: () => moveTo('STOPPED', 'time-limit', SYSTEM, `the citizen did not supplement the dossier within ${days} days`),
+      });
+    }
+    if (state.status === 'AWAITING_PAYMENT' && state.paymentDue) {
+      const payBy = Date.parse(state.paymentDue.dueAt);
+      if (!state.paymentDue.remindedAt) {
+        candidates.push({
+          at: calendar().subtractWorkingTime(payBy, calendar().dayWork),
+          fire: () => {
+            state.paymentDue!.remindedAt = now();
+            record('payment-reminder', SYSTEM, state.status, `the fee is due by ${localIso(payBy)}`);
+            revision++;
+          },
+        });
+      }
+      candidates.push({
+        at: payBy,
+        fire: () => moveTo('STOPPED', 'time-limit', SYSTEM, `the fee was not paid by ${localIso(payBy)}`),
+      });
+    }
+    return candidates.sort((a, b) => a.at - b.at)[0];
+  }
 
   async function checkHealth(): Promise<HealthFinding> {
     const { applicant, licence, healthCertificateId } = input.application;

@@ -22,6 +22,7 @@ const SUMMARIES: Record<ActionName, string> = {
   'hand-over': 'Hand the licence over at the counter',
   'confirm-delivery': 'The postal service reports delivery (or a failed delivery)',
   withdraw: 'The citizen withdraws the dossier (until approval)',
+  reschedule: 'Set a new appointment after the apology (form 04), once per dossier',
 };
 
 /** One route per action, so each body is validated and documented by its own schema. */

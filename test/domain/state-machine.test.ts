@@ -7,6 +7,8 @@ import { RULES, availableActions, judgeAction } from '../../domain/state-machine
 import { actors } from '../support/actors';
 import { application } from '../support/fixtures';
 
+const NOW = Date.parse('2026-01-05T03:00:00Z');
+
 const dossier = (over: Partial<DossierState> = {}): DossierState => ({
   reference: 'SUB-1',
   agencyCode: '000.00.01.H22',
@@ -15,6 +17,9 @@ const dossier = (over: Partial<DossierState> = {}): DossierState => ({
   application: application(),
   submittedAt: '2026-01-05T02:00:00Z',
   verification: {},
+  paused: false,
+  late: false,
+  steps: [],
   transitions: [],
   ...over,
 });
@@ -33,12 +38,12 @@ describe('the state machine', () => {
   });
 
   it('gives the reason an action is refused', () => {
-    expect(judgeAction(dossier(), 'approve', actors.leader, {})).toMatchObject({ allowed: false, kind: 'state' });
-    expect(judgeAction(dossier(), 'receive', actors.leader, {})).toMatchObject({ allowed: false, kind: 'role' });
-    expect(judgeAction(dossier(), 'receive', actors.foreignOfficer, {})).toMatchObject({ allowed: false, kind: 'role' });
-    expect(judgeAction(dossier(), 'receive', actors.officer, {})).toEqual({ allowed: true, role: 'one_stop_officer' });
+    expect(judgeAction(dossier(), 'approve', actors.leader, {}, NOW)).toMatchObject({ allowed: false, kind: 'state' });
+    expect(judgeAction(dossier(), 'receive', actors.leader, {}, NOW)).toMatchObject({ allowed: false, kind: 'role' });
+    expect(judgeAction(dossier(), 'receive', actors.foreignOfficer, {}, NOW)).toMatchObject({ allowed: false, kind: 'role' });
+    expect(judgeAction(dossier(), 'receive', actors.officer, {}, NOW)).toEqual({ allowed: true, role: 'one_stop_officer' });
     const supplemented = dossier({ supplement: { stage: 'intake', items: [], requestedAt: '', requestedBy: 'motcua', returnTo: 'AWAITING_RECEIPT' } });
-    expect(judgeAction(supplemented, 'request-supplement', actors.officer, { items: [{ name: 'a', reason: 'b' }] })).toMatchObject({ allowed: false, kind: 'rule' });
+    expect(judgeAction(supplemented, 'request-supplement', actors.officer, { items: [{ name: 'a', reason: 'b' }] }, NOW)).toMatchObject({ allowed: false, kind: 'rule' });
   });
 
   it('allows withdrawal only before approval', () => {

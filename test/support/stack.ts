@@ -20,6 +20,8 @@ export const TEMPORAL_TEST_SERVER = path.resolve(ROOT, binaries.testServerPath);
 const INDEXED_VALUE_TYPE = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 } as Record<string, temporal.api.enums.v1.IndexedValueType>;
 
 export interface Stack {
