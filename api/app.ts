@@ -7,9 +7,11 @@ import type { AccountDirectory } from './auth/accounts';
 import { authPlugin } from './auth/plugin';
 import { createDossierGateway } from './dossier-gateway';
 import { registerErrorHandling } from './errors';
+import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
 import { actionRoutes } from './routes/actions';
 import { authRoutes } from './routes/auth';
+import { calendarRoutes } from './routes/calendar';
 import { dossierRoutes } from './routes/dossiers';
 
 export interface AppDeps {
@@ -50,6 +52,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(authRoutes);
       await v1.register(dossierRoutes, { gateway });
       await v1.register(actionRoutes, { gateway });
+      await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
     },
     { prefix: '/api/v1' },
   );

@@ -2,6 +2,8 @@ import type { DossierState } from '../domain/dossier-state';
 import { PORTAL_STATUS } from '../domain/dossier-status';
 import { ROLES_SEEING_PERSONAL_DATA, type Actor } from '../domain/roles';
 import { availableActions } from '../domain/state-machine';
+import { CLOCK_RUNNING, remainingOf } from '../domain/dossier-clock';
+import { MINUTE_MS, localIso, workingCalendar } from '../domain/working-time';
 
 /** Masks keep enough to recognise a record on the phone, not enough to reuse it. */
 const mask = {
@@ -16,8 +18,24 @@ export function canSeePersonalData(actor: Actor): boolean {
   return actor.roles.some((r) => ROLES_SEEING_PERSONAL_DATA.has(r));
 }
 
+/** Where the legal clock stands now: the workflow's timers set `late`, this also shows it between timer firings. */
+function clockView(state: DossierState, now: number) {
+  if (!state.clock || !state.calendar || !state.dueAt) {
+    return { dueAt: null, dueAtLocal: null, remainingWorkingMinutes: null, late: state.late, paused: state.paused };
+  }
+  const running = CLOCK_RUNNING.has(state.status);
+  const remaining = running || state.paused ? remainingOf(workingCalendar(state.calendar), state.clock, now) / MINUTE_MS : null;
+  return {
+    dueAt: state.dueAt,
+    dueAtLocal: localIso(Date.parse(state.dueAt)),
+    remainingWorkingMinutes: remaining === null ? null : Math.round(remaining),
+    late: state.late || (running && now > Date.parse(state.dueAt)),
+    paused: state.paused,
+  };
+}
+
 /** The dossier as the API shows it to this caller. */
-export function dossierView(state: DossierState, actor: Actor) {
+export function dossierView(state: DossierState, actor: Actor, now = Date.now()) {
   const open = canSeePersonalData(actor);
   const { applicant, licence, delivery, healthCertificateId, externalRef } = state.application;
   const address = (a: string | undefined) => (a === undefined ? undefined : open ? a : mask.address(a));
@@ -32,6 +50,11 @@ export function dossierView(state: DossierState, actor: Actor) {
     submittedAt: state.submittedAt,
     receivedAt: state.receivedAt ?? null,
     closedAt: state.closedAt ?? null,
+    ...clockView(state, now),
+    apology: state.apology ?? null,
+    steps: state.steps,
+    processingEnded: state.processingEnded ?? null,
+    calendarVersion: state.calendar?.version ?? null,
     personalDataMasked: !open,
     applicant: open
       ? applicant
@@ -61,6 +84,8 @@ export function dossierView(state: DossierState, actor: Actor) {
       method: state.payment?.method ?? null,
       transactionRef: state.payment?.transactionRef ?? null,
       paidAt: state.payment?.at ?? null,
+      dueAt: state.paymentDue?.dueAt ?? null,
+      remindedAt: state.paymentDue?.remindedAt ?? null,
     },
     shipment: state.shipment ? { ...state.shipment, address: address(state.shipment.address)! } : null,
     handedOverAt: state.handedOverAt ?? null,

@@ -35,7 +35,8 @@ export function badRequestFromZod(err: ZodError, prefix = ''): HttpError {
 
 function fieldOf(instancePath: string, location: string | undefined): string {
   const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
-  return location && location !== 'body' ? `${location}${path ? `.${path}` : ''}` : path;
+  // Body, query and path fields are named as the client sent them; headers keep their prefix.
+  return location === 'headers' ? `headers.${path}` : path;
 }
 
 /** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Temporal client: the cluster is down or overloaded. */

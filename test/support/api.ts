@@ -35,6 +35,10 @@ export class Caller {
     return new Caller(app, { authorization: `Bearer ${res.json<{ token: string }>().token}` });
   }
 
+  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) {
+    return this.app.inject({ method, url, headers: this.headers, ...(body === undefined ? {} : { payload: body as object }) });
+  }
+
   submit(application: unknown) {
     return this.app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: this.headers, payload: application as object });
   }

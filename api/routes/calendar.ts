@@ -1,0 +1,182 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from '../../db/client';
+import {
+  CalendarConflict, CalendarNotFound, addEntry, agencyExists, calendarSnapshot, deleteEntry, getOfficeHours, listEntries,
+  setOfficeHours, updateEntry,
+} from '../../db/calendar';
+import { AGENCY_CODE } from '../../domain/application';
+import { calendarDate, calendarEntryPatchSchema, calendarEntrySchema, officeHoursSchema } from '../../domain/calendar-entry';
+import { DEFAULT_OFFICE_HOURS, HOUR_MS, MINUTE_MS, WorkingCalendar, localIso } from '../../domain/working-time';
+import { actorOf } from '../auth/plugin';
+import type { CalendarPropagation } from '../calendar-propagation';
+import { HttpError, notFound } from '../errors';
+
+const STAFF = ['one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervisor', 'auditor', 'admin', 'integrator'] as const;
+
+export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: CalendarPropagation }> = async (app, { db, propagation }) => {
+  /** Starts telling open dossiers; a failure to start is reported, not fatal: the edit is saved and can be re-propagated. */
+  async function propagate(change: number, cause: string, agencies: string[] | null, log: FastifyBaseLogger) {
+    try {
+      return await propagation.start(change, cause, agencies);
+    } catch (err) {
+      log.error({ err }, 'calendar propagation did not start');
+      return { id: null, error: 'the change is saved but open dossiers were not told yet; POST /api/v1/calendar/propagations to retry' };
+    }
+  }
+
+  const translate = (err: unknown): never => {
+    if (err instanceof CalendarConflict) throw new HttpError(400, 'DUPLICATE_DATE', err.message, 'date');
+    if (err instanceof CalendarNotFound) throw notFound(err.message);
+    throw err;
+  };
+
+  app.get(
+    '/calendar/entries',
+    {
+      preHandler: app.requireActor(STAFF),
+      schema: {
+        tags: ['calendar'],
+        summary: 'The holiday table: holidays, compensatory and bridge days, make-up working Saturdays',
+        querystring: z.object({ from: calendarDate.optional(), to: calendarDate.optional() }),
+      },
+    },
+    async (request) => ({ entries: await listEntries(db, request.query) }),
+  );
+
+  app.post(
+    '/calendar/entries',
+    {
+      preHandler: app.requireActor(['admin']),
+      schema: { tags: ['calendar'], summary: 'Add a date to the holiday table; open dossiers recompute their deadlines', body: calendarEntrySchema },
+    },
+    async (request, reply) => {
+      const { entry, change } = await addEntry(db, request.body, actorOf(request).username).catch(translate);
+      const cause = `${entry.kind} ${entry.date} (${entry.name}) was added to the holiday table`;
+      return reply.status(201).send({ entry, propagation: await propagate(change, cause, null, request.log) });
+    },
+  );
+
+  app.put(
+    '/calendar/entries/:date',
+    {
+      preHandler: app.requireActor(['admin']),
+      schema: { tags: ['calendar'], summary: 'Change a date of the holiday table', params: z.object({ date: calendarDate }), body: calendarEntryPatchSchema },
+    },
+    async (request) => {
+      const { entry, change } = await updateEntry(db, request.params.date, request.body, actorOf(request).username).catch(translate);
+      const cause = `${entry.date} was changed to ${entry.kind} (${entry.name}) in the holiday table`;
+      return { entry, propagation: await propagate(change, cause, null, request.log) };
+    },
+  );
+
+  app.delete(
+    '/calendar/entries/:date',
+    {
+      preHandler: app.requireActor(['admin']),
+      schema: { tags: ['calendar'], summary: 'Remove a date from the holiday table', params: z.object({ date: calendarDate }) },
+    },
+    async (request) => {
+      const { entry, change } = await deleteEntry(db, request.params.date, actorOf(request).username).catch(translate);
+      const cause = `${entry.kind} ${entry.date} (${entry.name}) was removed from the holiday table`;
+      return { deleted: entry, propagation: await propagate(change, cause, null, request.log) };
+    },
+  );
+
+  app.get(
+    '/calendar/office-hours/:agency',
+    {
+      preHandler: app.requireActor(STAFF),
+      schema: { tags: ['calendar'], summary: "An agency's office hours", params: z.object({ agency: AGENCY_CODE }) },
+    },
+    async (request) => {
+      const windows = await getOfficeHours(db, request.params.agency);
+      if (!windows) throw notFound(`agency ${request.params.agency}`);
+      return { agencyCode: request.params.agency, windows };
+    },
+  );
+
+  app.put(
+    '/calendar/office-hours/:agency',
+    {
+      preHandler: app.requireActor(['admin']),
+      schema: { tags: ['calendar'], summary: "Set an agency's office hours; its open dossiers recompute", params: z.object({ agency: AGENCY_CODE }), body: officeHoursSchema },
+    },
+    async (request) => {
+      const { agency } = request.params;
+      if (!(await agencyExists(db, agency))) throw new HttpError(400, 'UNKNOWN_AGENCY', `agency: no agency ${agency}`, 'agency');
+      const { change } = await setOfficeHours(db, agency, request.body.windows, actorOf(request).username);
+      const cause = `the office hours of ${agency} changed to ${request.body.windows.map((w) => `${w.start}–${w.end}`).join(', ')}`;
+      return { agencyCode: agency, windows: request.body.windows, propagation: await propagate(change, cause, [agency], request.log) };
+    },
+  );
+
+  app.post(
+    '/calendar/propagations',
+    {
+      preHandler: app.requireActor(['admin']),
+      schema: { tags: ['calendar'], summary: 'Tell every open dossier to reload the calendar (after a propagation failed to start)' },
+    },
+    async (request, reply) => {
+      const changeId = Date.now();
+      return reply.status(202).send(await propagation.start(changeId, 'the calendar was re-propagated by an administrator', null).catch((err: unknown) => {
+        request.log.error({ err }, 'propagation failed');
+        throw new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'the workflow service is unavailable; retry later');
+      }));
+    },
+  );
+
+  app.get(
+    '/calendar/propagations/:id',
+    {
+      preHandler: app.requireActor(STAFF),
+      schema: { tags: ['calendar'], summary: 'How far a calendar change has reached the open dossiers', params: z.object({ id: z.string().regex(/^calendar-change-\d+$/) }) },
+    },
+    async (request) => propagation.progress(request.params.id),
+  );
+
+  app.get(
+    '/calendar/deadline',
+    {
+      preHandler: app.requireActor(STAFF),
+      schema: {
+        tags: ['calendar'],
+        summary: 'A deadline in working time from an instant, with the explanation (days skipped, Saturdays counted)',
+        querystring: z
+          .object({
+            from: z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with its offset, e.g. 2026-02-13T10:00:00+07:00' }),
+            workingDays: z.coerce.number().min(0, 'must not be negative').max(1000).optional(),
+            workingHours: z.coerce.number().min(0, 'must not be negative').max(10000).optional(),
+            agency: AGENCY_CODE.optional(),
+          })
+          .refine((q) => q.workingDays !== undefined || q.workingHours !== undefined, {
+            message: 'give workingDays or workingHours (or both)',
+            path: ['workingDays'],
+          }),
+      },
+    },
+    async (request) => {
+      const { from, workingDays = 0, workingHours = 0, agency } = request.query;
+      let snapshot;
+      if (agency) {
+        if (!(await agencyExists(db, agency))) throw new HttpError(400, 'UNKNOWN_AGENCY', `agency: no agency ${agency}`, 'agency');
+        snapshot = await calendarSnapshot(db, agency);
+      } else {
+        snapshot = { version: 'national', entries: await listEntries(db), officeHours: DEFAULT_OFFICE_HOURS };
+      }
+      const cal = new WorkingCalendar(snapshot);
+      const amount = Math.round(workingDays * cal.dayWork + workingHours * HOUR_MS);
+      const e = cal.explain(Date.parse(from), amount);
+      return {
+        from: new Date(from).toISOString(),
+        start: new Date(e.start).toISOString(),
+        dueAt: new Date(e.dueAt).toISOString(),
+        dueAtLocal: localIso(e.dueAt),
+        workingMinutes: amount / MINUTE_MS,
+        officeHours: snapshot.officeHours,
+        explanation: { summary: e.summary, days: e.days },
+      };
+    },
+  );
+};
