@@ -37,6 +37,8 @@ const envSchema = z.object({
   TEMPORAL_DB_FILE: z.string().min(1).default('data/temporal.sqlite'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
+  /** Workflows kept in the worker's memory (about 1.7 MB each); evicted ones are replayed on their next task. */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
 });
 
 export interface TemporalConfig {
@@ -45,6 +47,7 @@ export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  maxCachedWorkflows?: number;
   devServer: { port: number; uiPort: number; dbFile: string; cliPath: string; testServerPath: string };
 }
 
@@ -63,6 +66,7 @@ export function loadTemporalConfig(env: Record<string, string | undefined> = pro
     address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_DEV_PORT}`,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
     devServer: {
       port: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,

@@ -6,31 +6,18 @@
  *
  *   npm run bench:lifecycle -- [--n 200] [--concurrency 20]
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { ActionName } from '../domain/actions';
-import type { Application } from '../domain/application';
 import type { DossierState } from '../domain/dossier-state';
 import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import type { Actor } from '../domain/roles';
-import { loadTemporalConfig } from '../temporal.config';
 import { WORKFLOW_TYPE, actionUpdates, stateQuery } from '../workflows/definitions';
-import { startTemporalDevServer } from '../scripts/temporal-dev-server';
+import { AGENCY, BENCH_INTEGRATOR_KEY, arg, benchApplication as application, login, pool, sleep, startBenchService } from './support';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const N = arg('n', 200);
 const CONCURRENCY = arg('concurrency', 20);
 const WARMUP = Math.min(20, N);
-const AGENCY = '000.00.01.H22';
-const ROOT = path.join(__dirname, '..');
 
 type Kind = 'start' | 'action' | 'query';
 class Latencies {
@@ -50,96 +37,14 @@ class Latencies {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-let seq = 0;
-function application(): Application {
-  seq += 1;
-  const suffix = String(1000 + (seq % 8000));
-  return {
-    agencyCode: AGENCY,
-    applicant: {
-      fullName: 'Trần Thị Bình', dateOfBirth: '1990-01-01', citizenId: `07909000${suffix}`, phone: '0987654321',
-      email: 'binh@example.vn', address: '1 Trần Hưng Đạo, Hoàn Kiếm, Hà Nội',
-    },
-    licence: { number: `01012345${suffix}`, class: 'B', issuedOn: '2016-01-01', expiresOn: '2026-12-01' },
-    healthCertificateId: `GKSK-07909000${suffix}`,
-    delivery: { method: 'post', address: '1 Trần Hưng Đạo, Hoàn Kiếm, Hà Nội' },
-  };
-}
-
-async function pool(n: number, concurrency: number, one: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      while (next < n) await one(next++);
-    }),
-  );
-  return (performance.now() - t0) / 1000;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function main(): Promise<void> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'gplx-bench-'));
-  const [temporalPort, uiPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const temporal = loadTemporalConfig({
-    ...process.env,
-    TEMPORAL_ADDRESS: undefined,
-    TEMPORAL_DEV_PORT: String(temporalPort),
-    TEMPORAL_UI_PORT: String(uiPort),
-    TEMPORAL_DB_FILE: path.join(process.env.BENCH_TEMPORAL_DIR ?? tmp, 'temporal.sqlite'),
-    TEMPORAL_CLI_PATH: path.resolve(ROOT, loadTemporalConfig().devServer.cliPath),
-  });
-  const server = await startTemporalDevServer(temporal, (m) => console.error(`# ${m}`));
-
-  // The service runs in its own process so its peak RSS is the worker's (plus the API's) alone.
-  const service = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'dev.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: temporal.address,
-      PORT: String(apiPort),
-      SIMULATORS_PORT: String(simPort),
-      DATA_DIR: tmp,
-      LOG_LEVEL: 'warn',
-      DEMO_INTEGRATOR_KEY: 'bench-integrator-key',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${apiPort}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (i > 600 || service.exitCode !== null) throw new Error('service did not start');
-    await sleep(200);
-  }
-
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const bench = await startBenchService();
+  const { base, client, temporal } = bench;
 
   // ---- over HTTP ----
   const tokens: Record<string, string> = {};
-  for (const u of ['motcua', 'lanhdao', 'thamdinh']) {
-    const res = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u, password: 'demo' }),
-    });
-    tokens[u] = ((await res.json()) as { token: string }).token;
-  }
-  const as = (who: string): Record<string, string> => (who === 'portal' ? { 'x-api-key': 'bench-integrator-key' } : { authorization: `Bearer ${tokens[who]}` });
+  for (const u of ['motcua', 'lanhdao', 'thamdinh']) tokens[u] = await login(base, u);
+  const as = (who: string): Record<string, string> => (who === 'portal' ? { 'x-api-key': BENCH_INTEGRATOR_KEY } : { authorization: `Bearer ${tokens[who]}` });
   async function call(lat: Latencies, kind: Kind, who: string, method: string, url: string, body?: unknown) {
     return lat.time(kind, async () => {
       const res = await fetch(`${base}/api/v1${url}`, {
@@ -211,8 +116,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const status = readFileSync(`/proc/${service.pid}/status`, 'utf8');
-  const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+  const peakRssMb = bench.peakRssMb();
 
   const httpRate = N / httpSeconds;
   const directRate = N / directSeconds;
@@ -230,11 +134,7 @@ async function main(): Promise<void> {
   }
   console.log(`  service process (worker + API + PGlite + simulators) peak RSS: ${fmt(peakRssMb)} MiB`);
 
-  await connection.close();
-  service.kill('SIGTERM');
-  await new Promise((r) => service.once('exit', r));
-  await server.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  await bench.stop();
 }
 
 main().catch((err: unknown) => {

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries }),
+    maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
   const running = worker.run();
   stops.push(async () => {

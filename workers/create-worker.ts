@@ -23,6 +23,7 @@ export async function createWorker(opts: {
   namespace: string;
   taskQueue: string;
   activities: ReturnType<typeof createActivities>;
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -30,6 +31,7 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: opts.activities,
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
 }
 

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries }),
+    maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
   await worker.run();
