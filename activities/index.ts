@@ -4,7 +4,7 @@ import { createPostalServiceClient } from './registries/postal-service';
 import { createHealthRegistryClient } from './registries/health-registry';
 import { createPoliceRegistryClient } from './registries/police-registry';
 import { verificationActivities } from './verification';
-import { dossierCodeActivities } from './dossier-code';
+import { receiptActivities } from './receipt';
 import { feeNoticeActivities } from './fee-notice';
 import { shipmentActivities } from './shipment';
 import { calendarActivities } from './calendar';
@@ -23,7 +23,7 @@ export function createActivities(deps: { db: Database; registries: RegistryUrls 
       health: createHealthRegistryClient(deps.registries.healthRegistry),
       police: createPoliceRegistryClient(deps.registries.policeRegistry),
     }),
-    ...dossierCodeActivities(deps.db),
+    ...receiptActivities(deps.db),
     ...calendarActivities(deps.db),
     ...feeNoticeActivities(createPaymentGatewayClient(deps.registries.paymentGateway)),
     ...shipmentActivities(createPostalServiceClient(deps.registries.postalService)),

@@ -3,7 +3,7 @@ import { PORTAL_STATUS } from '../domain/dossier-status';
 import { ROLES_SEEING_PERSONAL_DATA, type Actor } from '../domain/roles';
 import { availableActions } from '../domain/state-machine';
 import { CLOCK_RUNNING, remainingOf } from '../domain/dossier-clock';
-import { MINUTE_MS, localIso, workingCalendar } from '../domain/working-time';
+import { MINUTE_MS, WorkingCalendar, localIso, type CalendarSnapshot } from '../domain/working-time';
 
 /** Masks keep enough to recognise a record on the phone, not enough to reuse it. */
 const mask = {
@@ -18,13 +18,26 @@ export function canSeePersonalData(actor: Actor): boolean {
   return actor.roles.some((r) => ROLES_SEEING_PERSONAL_DATA.has(r));
 }
 
+/** Compiled calendars by version: every dossier queried carries its own copy of the same snapshot. */
+const compiled = new Map<string, WorkingCalendar>();
+function calendarFor(snapshot: CalendarSnapshot): WorkingCalendar {
+  const key = `${snapshot.version}|${JSON.stringify(snapshot.officeHours)}`;
+  let cal = compiled.get(key);
+  if (!cal) {
+    if (compiled.size >= 64) compiled.delete(compiled.keys().next().value!);
+    cal = new WorkingCalendar(snapshot);
+    compiled.set(key, cal);
+  }
+  return cal;
+}
+
 /** Where the legal clock stands now: the workflow's timers set `late`, this also shows it between timer firings. */
 function clockView(state: DossierState, now: number) {
   if (!state.clock || !state.calendar || !state.dueAt) {
     return { dueAt: null, dueAtLocal: null, remainingWorkingMinutes: null, late: state.late, paused: state.paused };
   }
   const running = CLOCK_RUNNING.has(state.status);
-  const remaining = running || state.paused ? remainingOf(workingCalendar(state.calendar), state.clock, now) / MINUTE_MS : null;
+  const remaining = running || state.paused ? remainingOf(calendarFor(state.calendar), state.clock, now) / MINUTE_MS : null;
   return {
     dueAt: state.dueAt,
     dueAtLocal: localIso(Date.parse(state.dueAt)),

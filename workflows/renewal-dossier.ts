@@ -144,11 +144,9 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
   const steps: { [A in ActionName]: Step<A> } = {
     async receive(body, by) {
       const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : now();
-      const [code, procedure, snapshot] = await Promise.all([
-        callService(() => services.issueDossierCode({ reference: state.reference, agencyCode: state.agencyCode, receivedAt })),
-        callService(() => services.procedureInForce({ code: state.procedure.code, at: receivedAt })),
-        callService(() => services.loadCalendar({ agencyCode: state.agencyCode })),
-      ]);
+      const { code, procedure, calendar: snapshot } = await callService(() =>
+        services.recordReceipt({ reference: state.reference, agencyCode: state.agencyCode, receivedAt, procedureCode: state.procedure.code }),
+      );
       state.code = code;
       state.receivedAt = receivedAt;
       state.procedure = procedure;
@@ -295,9 +293,14 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
   // ---- the procedure itself ----
   moveTo('SUBMITTED', 'submit', { username: 'integrator', role: 'integrator' });
   moveTo('VERIFYING', 'verify', SYSTEM);
-  const [health, licence] = await Promise.all([checkHealth(), checkLicence()]);
+  // The calendar comes with verification: the receipt step's budget starts when it ends.
+  const [health, licence, snapshot] = await Promise.all([
+    checkHealth(),
+    checkLicence(),
+    records.loadCalendar({ agencyCode: state.agencyCode }),
+  ]);
   state.verification = { health, licence, completedAt: now() };
-  state.calendar = await records.loadCalendar({ agencyCode: state.agencyCode });
+  state.calendar = snapshot;
   if (state.status === 'VERIFYING') {
     moveTo('AWAITING_RECEIPT', 'verified', SYSTEM, summarise(health, licence));
   }

@@ -1,0 +1,34 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../db/client';
+import { calendarSnapshot, procedureInForce } from '../db/calendar';
+import { allocateDossierCode } from '../db/dossier-codes';
+import { vietnamDate } from '../domain/dossier-code';
+import type { ProcedureVersion } from '../domain/procedure';
+import type { CalendarSnapshot } from '../domain/working-time';
+
+export function receiptActivities(db: Database) {
+  return {
+    /**
+     * Everything receipt needs from the database in one activity: the dossier code (idempotent: a
+     * retry returns the code already issued), the procedure version in force on the day of receipt,
+     * and the calendar the appointment is computed with.
+     */
+    async recordReceipt(input: {
+      reference: string;
+      agencyCode: string;
+      receivedAt: string;
+      procedureCode: string;
+    }): Promise<{ code: string; procedure: ProcedureVersion; calendar: CalendarSnapshot }> {
+      const receivedAt = new Date(input.receivedAt);
+      const procedure = await procedureInForce(db, input.procedureCode, vietnamDate(receivedAt));
+      if (!procedure) {
+        throw ApplicationFailure.nonRetryable(`no version of procedure ${input.procedureCode} is in force on ${vietnamDate(receivedAt)}`);
+      }
+      const [code, calendar] = await Promise.all([
+        allocateDossierCode(db, { reference: input.reference, agencyCode: input.agencyCode, receivedAt }),
+        calendarSnapshot(db, input.agencyCode),
+      ]);
+      return { code, procedure, calendar };
+    },
+  };
+}
