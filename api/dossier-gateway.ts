@@ -76,6 +76,11 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
       return await client.workflow.getHandle(reference).query(stateQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(`dossier ${reference}`);
+      if (err instanceof Error && err.message.includes('Nondeterminism')) {
+        // A history written by an older workflow code that the running one cannot replay: a deployment
+        // error to fix with patching or worker versioning, not something the caller can retry away.
+        throw new HttpError(500, 'REPLAY_FAILED', `dossier ${reference} was written by a workflow version this worker cannot replay`);
+      }
       throw err;
     }
   }
