@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { parseOr400 } from './bad-request';
+import { idempotencyKeyOr400, parseOr400 } from './bad-request';
 
 /**
  * Payment gateway (national payment platform).
@@ -25,10 +25,8 @@ export const paymentGateway: FastifyPluginAsync = async (app) => {
   const byId = new Map<string, Order>();
 
   app.post('/orders', async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || key.length === 0) {
-      return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: 'Idempotency-Key header is required', field: 'Idempotency-Key' } });
-    }
+    const key = idempotencyKeyOr400(request, reply);
+    if (!key) return reply;
     const input = parseOr400(orderInput, request.body, reply);
     if (!input) return reply;
     const existing = byKey.get(key);

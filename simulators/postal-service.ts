@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { parseOr400 } from './bad-request';
+import { idempotencyKeyOr400, parseOr400 } from './bad-request';
 
 /**
  * Public postal service (bưu chính công ích).
@@ -25,10 +25,8 @@ export const postalService: FastifyPluginAsync = async (app) => {
   let serial = 100_000_000;
 
   app.post('/shipments', async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || key.length === 0) {
-      return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: 'Idempotency-Key header is required', field: 'Idempotency-Key' } });
-    }
+    const key = idempotencyKeyOr400(request, reply);
+    if (!key) return reply;
     const input = parseOr400(shipmentInput, request.body, reply);
     if (!input) return reply;
     const existing = byKey.get(key);

@@ -1,18 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addEntry, deleteEntry } from '../../db/calendar';
-import type { ActionBody, ActionName } from '../../domain/actions';
-import type { Application } from '../../domain/application';
 import type { DossierState } from '../../domain/dossier-state';
-import type { DossierStatus } from '../../domain/dossier-status';
-import { RENEWAL_PROCEDURE } from '../../domain/procedure';
-import type { Actor } from '../../domain/roles';
 import { MINUTE_MS, WorkingCalendar, dayOf, dayStart, isoDay, weekday } from '../../domain/working-time';
-import { WORKFLOW_TYPE, actionUpdates, calendarChangedSignal, stateQuery, type DossierInput } from '../../workflows/definitions';
+import { calendarChangedSignal } from '../../workflows/definitions';
 import { actors } from '../support/actors';
-import { application } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
+import { workflowDriver } from '../support/workflow';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -23,29 +17,9 @@ afterAll(async () => {
 });
 
 type Handle = WorkflowHandle;
-const stateOf = (h: Handle) => h.query(stateQuery);
+const { submit, stateOf, until, waitFor, act } = workflowDriver(() => stack);
 const calendarOf = (s: DossierState) => new WorkingCalendar(s.calendar!);
 const utc = (local: string) => new Date(Date.parse(`${local}+07:00`)).toISOString();
-
-async function submit(app: Application = application()): Promise<Handle> {
-  const reference = `SUB-${randomUUID().replace(/-/g, '').slice(0, 26).toUpperCase()}`;
-  const input: DossierInput = { reference, application: app, submittedAt: new Date().toISOString(), procedure: RENEWAL_PROCEDURE };
-  return stack.env.client.workflow.start(WORKFLOW_TYPE, { workflowId: reference, taskQueue: stack.taskQueue, args: [input] });
-}
-
-async function until(h: Handle, ok: (s: DossierState) => boolean, what: string): Promise<DossierState> {
-  for (let i = 0; i < 200; i++) {
-    const s = await stateOf(h);
-    if (ok(s)) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`never ${what}: ${JSON.stringify(await stateOf(h)).slice(0, 400)}`);
-}
-const waitFor = (h: Handle, status: DossierStatus) => until(h, (s) => s.status === status, `reached ${status}`);
-
-function act<A extends ActionName>(h: Handle, action: A, actor: Actor, body: ActionBody<A> | Record<string, unknown>): Promise<DossierState> {
-  return h.executeUpdate(actionUpdates[action], { args: [{ actor, body: body as ActionBody<A> }] });
-}
 
 async function received(body: Record<string, unknown> = {}): Promise<{ h: Handle; s: DossierState }> {
   const h = await submit();

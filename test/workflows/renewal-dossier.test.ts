@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionBody, ActionName } from '../../domain/actions';
 import type { Application } from '../../domain/application';
 import type { DossierState } from '../../domain/dossier-state';
-import type { DossierStatus } from '../../domain/dossier-status';
-import { RENEWAL_PROCEDURE } from '../../domain/procedure';
 import type { Actor } from '../../domain/roles';
-import { WORKFLOW_TYPE, actionUpdates, stateQuery, type DossierInput } from '../../workflows/definitions';
 import { actors } from '../support/actors';
 import { application } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
+import { workflowDriver } from '../support/workflow';
 
 let stack: Stack;
 
@@ -23,27 +20,7 @@ afterAll(async () => {
 });
 
 type Handle = WorkflowHandle;
-
-async function submit(app: Application = application()): Promise<Handle> {
-  const reference = `SUB-${randomUUID().replace(/-/g, '').slice(0, 26).toUpperCase()}`;
-  const input: DossierInput = { reference, application: app, submittedAt: new Date().toISOString(), procedure: RENEWAL_PROCEDURE };
-  return stack.env.client.workflow.start(WORKFLOW_TYPE, { workflowId: reference, taskQueue: stack.taskQueue, args: [input] });
-}
-
-const stateOf = (h: Handle) => h.query(stateQuery);
-
-async function waitFor(h: Handle, status: DossierStatus): Promise<DossierState> {
-  for (let i = 0; i < 200; i++) {
-    const s = await stateOf(h);
-    if (s.status === status) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`dossier never reached ${status}; it is ${(await stateOf(h)).status}`);
-}
-
-function act<A extends ActionName>(h: Handle, action: A, actor: Actor, body: ActionBody<A> | Record<string, unknown>, updateId?: string): Promise<DossierState> {
-  return h.executeUpdate(actionUpdates[action], { args: [{ actor, body: body as ActionBody<A> }], updateId });
-}
+const { submit, stateOf, waitFor, act } = workflowDriver(() => stack);
 
 /** Asserts the action is refused with a reason containing `reason`, and that nothing changed. */
 async function expectRefused<A extends ActionName>(h: Handle, action: A, actor: Actor, body: ActionBody<A> | Record<string, unknown>, reason: RegExp) {
