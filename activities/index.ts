@@ -5,6 +5,7 @@ import { createHealthRegistryClient } from './registries/health-registry';
 import { createPoliceRegistryClient } from './registries/police-registry';
 import { verificationActivities } from './verification';
 import { receiptActivities } from './receipt';
+import { dossierRecordActivities } from './dossier-record';
 import { feeNoticeActivities } from './fee-notice';
 import { shipmentActivities } from './shipment';
 import { calendarActivities } from './calendar';
@@ -24,6 +25,7 @@ export function createActivities(deps: { db: Database; registries: RegistryUrls 
       police: createPoliceRegistryClient(deps.registries.policeRegistry),
     }),
     ...receiptActivities(deps.db),
+    ...dossierRecordActivities(deps.db),
     ...calendarActivities(deps.db),
     ...feeNoticeActivities(createPaymentGatewayClient(deps.registries.paymentGateway)),
     ...shipmentActivities(createPostalServiceClient(deps.registries.postalService)),

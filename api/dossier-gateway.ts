@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ulid } from 'ulid';
 import type { Database } from '../db/client';
 import { referenceForCode } from '../db/dossier-codes';
+import { recordedState } from '../db/dossier-record';
 import { recordSubmission } from '../db/submissions';
 import type { ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
@@ -75,7 +76,12 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
     try {
       return await client.workflow.getHandle(reference).query(stateQuery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(`dossier ${reference}`);
+      if (err instanceof WorkflowNotFoundError) {
+        // Past Temporal's retention a closed dossier is read from its record.
+        const recorded = await recordedState(db, reference);
+        if (recorded) return recorded;
+        throw notFound(`dossier ${reference}`);
+      }
       if (err instanceof Error && err.message.includes('Nondeterminism')) {
         // A history written by an older workflow code that the running one cannot replay: a deployment
         // error to fix with patching or worker versioning, not something the caller can retry away.

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { boolean, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Application } from '../domain/application';
+import type { DossierState } from '../domain/dossier-state';
+import type { DossierStatus } from '../domain/dossier-status';
 import type { Step, StepBudget } from '../domain/procedure';
 import type { CalendarKind, OfficeWindow } from '../domain/working-time';
 
@@ -18,12 +20,53 @@ export const dossiers = pgTable(
     application: jsonb('application').$type<Application>(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().default(sql`now()`),
     receivedAt: timestamp('received_at', { withTimezone: true }),
+    // ---- the projection of the workflow, written by an activity at every change ----
+    status: text('status').$type<DossierStatus>(),
+    portalStatus: integer('portal_status'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    late: boolean('late').notNull().default(false),
+    assignee: text('assignee'),
+    /** Kept for the search of roles allowed to see it; never leaves through a masked view. */
+    citizenId: text('citizen_id'),
+    deliveryMethod: text('delivery_method'),
+    paidOnline: boolean('paid_online').notNull().default(false),
+    supplementRequests: integer('supplement_requests').notNull().default(0),
+    processingEndedAt: timestamp('processing_ended_at', { withTimezone: true }),
+    onTime: boolean('on_time'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** How many changes of the workflow this row reflects: a stale or repeated write never wins. */
+    revision: integer('revision').notNull().default(0),
+    /** The whole last state, so a closed dossier stays readable by code after Temporal forgets it. */
+    state: jsonb('state').$type<DossierState>(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
   },
   (t) => [
     // NULLs are distinct, so only submissions that carry an externalRef are deduplicated.
     uniqueIndex('dossiers_agency_external_ref_key').on(t.agencyCode, t.externalRef),
     uniqueIndex('dossiers_code_key').on(t.code),
+    index('dossiers_agency_status_idx').on(t.agencyCode, t.status, t.dueAt),
+    index('dossiers_agency_received_idx').on(t.agencyCode, t.receivedAt),
+    index('dossiers_assignee_idx').on(t.assignee, t.dueAt),
+    index('dossiers_citizen_idx').on(t.citizenId),
+    index('dossiers_late_open_idx').on(t.agencyCode, t.dueAt).where(sql`${t.late} and ${t.closedAt} is null`),
   ],
+);
+
+/** The processing-control slip (form 06): one row per transition, keyed so a retried write is a no-op. */
+export const dossierTransitions = pgTable(
+  'dossier_transitions',
+  {
+    reference: text('reference').notNull(),
+    seq: integer('seq').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    username: text('username').notNull(),
+    role: text('role').notNull(),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.reference, t.seq] }), index('dossier_transitions_at_idx').on(t.at)],
 );
 
 /** One row per agency and local day; the primary key makes a number impossible to hand out twice. */

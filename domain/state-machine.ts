@@ -1,6 +1,6 @@
 import type { ActionBody, ActionName } from './actions';
 import type { DossierState } from './dossier-state';
-import type { DossierStatus } from './dossier-status';
+import { isTerminal, type DossierStatus } from './dossier-status';
 import type { Actor, Role } from './roles';
 
 /**
@@ -116,6 +116,9 @@ export function judgeAction<A extends ActionName>(
   }
   if (actor.agencyCode !== '*' && actor.agencyCode !== state.agencyCode) {
     return { allowed: false, kind: 'role', reason: `the dossier belongs to agency ${state.agencyCode}` };
+  }
+  if (isTerminal(state.status)) {
+    return { allowed: false, kind: 'state', reason: `the dossier is closed (${state.status}); no further action is possible` };
   }
   if (!rule.from.includes(state.status)) {
     return { allowed: false, kind: 'state', reason: `${action} is not possible while the dossier is ${state.status}` };

@@ -305,9 +305,24 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
     moveTo('AWAITING_RECEIPT', 'verified', SYSTEM, summarise(health, licence));
   }
 
-  await runClock();
+  await Promise.all([runClock(), keepRecord()]);
   await condition(allHandlersFinished);
   return state;
+
+  /**
+   * Mirrors the dossier into PostgreSQL after every change, one write at a time and in order,
+   * without making officers' actions wait for it; the last write follows the closing transition.
+   */
+  async function keepRecord(): Promise<void> {
+    let recorded = -1;
+    for (;;) {
+      await condition(() => revision !== recorded);
+      const target = revision;
+      await records.recordDossier({ state, revision: target });
+      recorded = target;
+      if (isTerminal(state.status) && recorded === revision) return;
+    }
+  }
 
   /**
    * The dossier's timers as one durable loop: arm the earliest pending deadline, and re-arm

@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { Client } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dossierTransitions, dossiers } from '../../db/schema';
 import { application } from '../support/fixtures';
 import { Caller, buildTestApp, type DossierBody } from '../support/api';
-import { startStack, type Stack } from '../support/stack';
+import { FORGETFUL_NAMESPACE, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 let app: FastifyInstance;
@@ -197,6 +200,35 @@ describe('a dossier through the HTTP API, on a real Temporal dev server', () => 
     expect(masked.applicant.citizenId).toMatch(/^\*{8}\d{4}$/);
     expect(masked.applicant.phone).not.toBe(full.applicant.phone);
     expect(masked.applicant.address).not.toContain('Lý Thường Kiệt');
+  });
+
+  it('keeps a record of every transition, readable by code after Temporal has forgotten the workflow', async () => {
+    const reference = await submitted(application({ delivery: 'counter' }));
+    const { code } = await officer.ok(reference, 'receive', {});
+    const refused = await portal.ok(code, 'withdraw', { reason: 'đổi ý' });
+    expect(refused.status).toBe('WITHDRAWN');
+    // The workflow writes its record after the closing transition; wait until it is complete.
+    let row: { status: string | null; transitions: number } = { status: null, transitions: 0 };
+    for (let i = 0; i < 100 && !(row.status === 'WITHDRAWN' && row.transitions === refused.transitions.length); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const [d] = await stack.database.db.select().from(dossiers).where(eq(dossiers.reference, reference));
+      const ts = await stack.database.db.select().from(dossierTransitions).where(eq(dossierTransitions.reference, reference));
+      row = { status: d?.status ?? null, transitions: ts.length };
+    }
+    expect(row).toEqual({ status: 'WITHDRAWN', transitions: refused.transitions.length });
+    await stack.env.client.workflow.result(reference);
+
+    // An API whose Temporal no longer has the workflow, as after the dev server's 24-hour retention.
+    const forgetful = await buildTestApp(stack, new Client({ connection: stack.env.client.connection, namespace: FORGETFUL_NAMESPACE }));
+    try {
+      const later = await (await Caller.staff(forgetful, 'giamsat')).get(code);
+      expect(later.statusCode, later.body).toBe(200);
+      expect(later.json()).toMatchObject({ code, status: 'WITHDRAWN', personalDataMasked: true });
+      expect(later.json().transitions).toHaveLength(refused.transitions.length);
+      expect((await Caller.integrator(forgetful).act(code, 'withdraw', { reason: 'lần nữa' })).statusCode).toBe(409);
+    } finally {
+      await forgetful.close();
+    }
   });
 
   it('serves the OpenAPI document', async () => {

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createAccountDirectory } from '../../api/auth/accounts';
@@ -6,9 +7,9 @@ import type { Stack } from './stack';
 
 export const INTEGRATOR_KEY = 'test-integrator-key';
 
-export async function buildTestApp(stack: Stack): Promise<FastifyInstance> {
+export async function buildTestApp(stack: Stack, client: Client = stack.env.client): Promise<FastifyInstance> {
   const app = await buildApp({
-    client: stack.env.client,
+    client,
     db: stack.database.db,
     taskQueue: stack.taskQueue,
     accounts: createAccountDirectory({ demo: true, demoPassword: 'demo', demoIntegratorKey: INTEGRATOR_KEY }),

@@ -24,6 +24,8 @@ const INDEXED_VALUE_TYPE = {
   DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 } as Record<string, temporal.api.enums.v1.IndexedValueType>;
 
+export const FORGETFUL_NAMESPACE = 'forgetful';
+
 export interface Stack {
   env: TestWorkflowEnvironment;
   simulators: Awaited<ReturnType<typeof startSimulators>>;
@@ -47,7 +49,8 @@ export async function startStack(server: 'time-skipping' | 'dev-server'): Promis
           server: {
             executable: { type: 'existing-path', path: TEMPORAL_CLI },
             searchAttributes: Object.values(SEARCH_ATTRIBUTES),
-            extraArgs: ['--log-level', 'error'],
+            // A second, empty namespace stands for a Temporal that has forgotten closed workflows.
+            extraArgs: ['--log-level', 'error', '--namespace', FORGETFUL_NAMESPACE],
           },
         });
   if (server === 'time-skipping') {
