@@ -13,6 +13,7 @@ import { actionRoutes } from './routes/actions';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { dossierRoutes } from './routes/dossiers';
+import { dossierSearchRoutes } from './routes/dossier-search';
 
 export interface AppDeps {
   client: Client;
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps) {
     async (v1) => {
       await v1.register(authRoutes);
       await v1.register(dossierRoutes, { gateway });
+      await v1.register(dossierSearchRoutes, { db: deps.db });
       await v1.register(actionRoutes, { gateway });
       await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
     },

@@ -14,6 +14,8 @@ const mask = {
   dateOfBirth: (v: string) => `${v.slice(0, 4)}-**-**`,
 };
 
+export const maskCitizenId = mask.citizenId;
+
 export function canSeePersonalData(actor: Actor): boolean {
   return actor.roles.some((r) => ROLES_SEEING_PERSONAL_DATA.has(r));
 }
