@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { dossierRoutes } from './routes/dossiers';
 import { dossierSearchRoutes } from './routes/dossier-search';
+import { statsRoutes } from './routes/stats';
 
 export interface AppDeps {
   client: Client;
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(authRoutes);
       await v1.register(dossierRoutes, { gateway });
       await v1.register(dossierSearchRoutes, { db: deps.db });
+      await v1.register(statsRoutes, { db: deps.db });
       await v1.register(actionRoutes, { gateway });
       await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
     },

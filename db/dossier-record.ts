@@ -30,6 +30,8 @@ export async function recordDossier(db: Database, state: DossierState, revision:
     supplementRequests: state.supplement ? 1 : 0,
     processingEndedAt: at(state.processingEnded?.at),
     onTime: state.processingEnded?.onTime ?? null,
+    processingWorkingDays: state.processingEnded?.workingDays ?? null,
+    refused: state.refusal !== undefined,
     closedAt: at(state.closedAt),
     revision,
     state,

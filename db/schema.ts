@@ -33,6 +33,11 @@ export const dossiers = pgTable(
     supplementRequests: integer('supplement_requests').notNull().default(0),
     processingEndedAt: timestamp('processing_ended_at', { withTimezone: true }),
     onTime: boolean('on_time'),
+    /** Working days from receipt to the end of processing, supplement pauses excluded (QĐ 766). */
+    processingWorkingDays: real('processing_working_days'),
+    /** How the dossier came in: online through the portal (level 4), at the counter, or by post. */
+    channel: text('channel').notNull().default('online'),
+    refused: boolean('refused').notNull().default(false),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** How many changes of the workflow this row reflects: a stale or repeated write never wins. */
     revision: integer('revision').notNull().default(0),

@@ -73,3 +73,16 @@ export const isStep = (s: string): s is Step => (STEPS as readonly string[]).inc
 export function onTime(state: Pick<DossierState, 'dueAt'>, endedAt: string): boolean {
   return state.dueAt === undefined || Date.parse(endedAt) <= Date.parse(state.dueAt);
 }
+
+/** Working time the office spent on the dossier from receipt to `endedAt`, supplement pauses excluded. */
+export function workingTimeUsed(cal: WorkingCalendar, clock: LegalClock, endedAt: number): number {
+  let used = 0;
+  let cursor = Date.parse(clock.receivedAt);
+  for (const pause of clock.pauses) {
+    const from = Math.min(Date.parse(pause.from), endedAt);
+    used += Math.max(0, cal.workingTimeBetween(cursor, from));
+    if (!pause.to) return used;
+    cursor = Date.parse(pause.to);
+  }
+  return used + Math.max(0, cal.workingTimeBetween(cursor, endedAt));
+}

@@ -72,6 +72,6 @@ export interface DossierState {
   steps: { step: Step; startedAt: string; dueAt: string; completedAt?: string; outcome?: 'early' | 'on_time' | 'late' }[];
   paymentDue?: { dueAt: string; remindedAt?: string };
   /** When processing ended (a result ready, or refused, stopped, withdrawn) and whether that was on time. */
-  processingEnded?: { at: string; onTime: boolean };
+  processingEnded?: { at: string; onTime: boolean; workingDays?: number };
   transitions: Transition[];
 }

@@ -11,7 +11,7 @@ import {
 import type { createActivities } from '../activities';
 import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
-import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome } from '../domain/dossier-clock';
+import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome, workingTimeUsed } from '../domain/dossier-clock';
 import type { DossierState, Transition } from '../domain/dossier-state';
 import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
 import type { Role } from '../domain/roles';
@@ -92,7 +92,8 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
     if (isTerminal(to)) state.closedAt = now();
     const processingEnded = to === 'RESULT_READY' || (isTerminal(to) && to !== 'DELIVERED');
     if (processingEnded && state.receivedAt && !state.processingEnded) {
-      state.processingEnded = { at: now(), onTime: onTime(state, now()) };
+      const workingDays = state.clock && state.calendar ? workingTimeUsed(calendar(), state.clock, Date.now()) / calendar().dayWork : undefined;
+      state.processingEnded = { at: now(), onTime: onTime(state, now()), ...(workingDays !== undefined ? { workingDays } : {}) };
     }
     revision++;
     publish();
