@@ -15,6 +15,7 @@ import { calendarRoutes } from './routes/calendar';
 import { dossierRoutes } from './routes/dossiers';
 import { dossierSearchRoutes } from './routes/dossier-search';
 import { statsRoutes } from './routes/stats';
+import { trackingRegisterRoutes } from './routes/tracking-register';
 
 export interface AppDeps {
   client: Client;
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(dossierRoutes, { gateway });
       await v1.register(dossierSearchRoutes, { db: deps.db });
       await v1.register(statsRoutes, { db: deps.db });
+      await v1.register(trackingRegisterRoutes, { db: deps.db });
       await v1.register(actionRoutes, { gateway });
       await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
     },

@@ -85,6 +85,19 @@ describe('statistics (QĐ 766)', () => {
     expect(s.lateList[0].workingDaysOverdue).toBe(13.67);
   });
 
+  it('exports the tracking register (form 07) of the period as CSV', async () => {
+    const res = await officer.request('GET', '/api/v1/reports/tracking-register.csv?from=2026-03-01&to=2026-03-31');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    const lines = res.body.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('STT,Mã hồ sơ,"Tên tổ chức, cá nhân",Địa chỉ,Ngày tiếp nhận,Ngày hẹn trả,Ngày hoàn thành,Trạng thái,Kết quả,Cán bộ thụ lý,Hình thức trả');
+    expect(lines).toHaveLength(1 + 4); // A B C D, received in March in this agency
+    expect(lines[1]).toContain('2026-03-02 09:00');
+    expect(lines[1]).toContain('Đúng hạn');
+    expect(lines[2]).toContain('Trễ hạn');
+    expect((await supervisor.request('GET', '/api/v1/reports/tracking-register.csv?from=2026-03-01')).statusCode).toBe(400);
+  });
+
   it('keeps an officer to the own agency and rejects a reversed period', async () => {
     expect((await officer.request('GET', '/api/v1/stats?from=2026-03-01&to=2026-03-31&agency=000.00.02.H22')).statusCode).toBe(403);
     expect((await officer.request('GET', '/api/v1/stats?from=2026-03-31&to=2026-03-01')).json().error).toMatchObject({ status: 400, field: 'from' });
