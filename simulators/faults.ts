@@ -1,13 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { parseOr400 } from './validation';
 
 /**
- * Fault injection shared by every simulator, so tests can prove retries and timeouts:
- * the next `count` requests to a service fail with 503 ('error') or hang, then 504 ('timeout').
+ * Fault injection shared by the four simulators, so tests and demos can prove that retries and
+ * timeouts behave: the next `count` requests to one service fail.
+ *   POST   /_control/faults { service, mode: 'error'|'timeout', count, delayMs? } → 200 snapshot
+ *          'error' answers 503; 'timeout' holds the request delayMs (default 15000), then answers 504.
+ *   GET    /_control/faults → { faults: { [service]: { mode, count, delayMs? } }, requests: { [service]: n } }
+ *   DELETE /_control/faults → clears every fault (request counters keep counting), → snapshot
+ * `requests` counts every request a service received, failed ones included, so a test can show
+ * that a client really retried.
  */
 
 export const SERVICES = ['health-registry', 'police-registry', 'payment-gateway', 'postal-service'] as const;
 export type Service = (typeof SERVICES)[number];
+
+export const DEFAULT_TIMEOUT_DELAY_MS = 15_000;
 
 const faultSchema = z.object({
   service: z.enum(SERVICES),
@@ -17,69 +26,99 @@ const faultSchema = z.object({
 });
 export type Fault = z.infer<typeof faultSchema>;
 
-export interface FaultControl {
-  inject(fault: Fault): void;
-  clear(): void;
-  /** Requests each service has received, failed ones included. */
-  requests(service: Service): number;
-  snapshot(): { faults: Partial<Record<Service, Fault>>; requests: Record<Service, number> };
+export interface FaultSnapshot {
+  faults: Partial<Record<Service, Omit<Fault, 'service'>>>;
+  requests: Record<Service, number>;
 }
 
-export function createFaultControl(): FaultControl & { take(service: Service): Fault | undefined } {
-  const faults = new Map<Service, Fault>();
+export interface FaultControl {
+  /** Replaces any fault already set for that service. Throws on an invalid fault. */
+  inject(fault: Fault): void;
+  clear(): void;
+  requests(service: Service): number;
+  snapshot(): FaultSnapshot;
+}
+
+interface FaultState extends FaultControl {
+  /** Counts one request to the service and returns the fault it must suffer, if any. */
+  take(service: Service): Omit<Fault, 'service' | 'count'> | undefined;
+}
+
+function createFaultState(): FaultState {
+  const faults = new Map<Service, Omit<Fault, 'service'>>();
   const requests = Object.fromEntries(SERVICES.map((s) => [s, 0])) as Record<Service, number>;
   return {
-    inject: (fault) => void faults.set(fault.service, { ...faultSchema.parse(fault) }),
+    inject(fault) {
+      const { service, ...rest } = faultSchema.parse(fault);
+      faults.set(service, rest);
+    },
     clear: () => faults.clear(),
     requests: (service) => requests[service],
-    snapshot: () => ({ faults: Object.fromEntries(faults), requests: { ...requests } }),
+    snapshot: () => ({
+      faults: Object.fromEntries([...faults].map(([s, f]) => [s, { ...f }])),
+      requests: { ...requests },
+    }),
     take(service) {
       requests[service] += 1;
       const fault = faults.get(service);
       if (!fault) return undefined;
       fault.count -= 1;
       if (fault.count <= 0) faults.delete(service);
-      return fault;
+      return { mode: fault.mode, ...(fault.delayMs === undefined ? {} : { delayMs: fault.delayMs }) };
     },
   };
 }
 
-/** Registers the hook that applies faults to one service's routes, and the /_control endpoints. */
-export function applyFaults(
-  app: FastifyInstance,
-  control: ReturnType<typeof createFaultControl>,
-  pending: Set<NodeJS.Timeout>,
-): void {
+function serviceOf(url: string): Service | undefined {
+  const first = url.split('?')[0]!.split('/')[1];
+  return SERVICES.find((s) => s === first);
+}
+
+/** Installs fault injection and its /_control routes on the app; returns the programmatic control. */
+export function installFaults(app: FastifyInstance): FaultControl {
+  const state = createFaultState();
+  // Requests held by 'timeout' faults. Closing answers them at once: a held request would
+  // otherwise keep its connection, and so app.close(), waiting for the whole delay.
+  const held = new Map<NodeJS.Timeout, () => void>();
+
   app.addHook('onRequest', async (request, reply) => {
-    const service = SERVICES.find((s) => request.url.startsWith(`/${s}/`) || request.url === `/${s}`);
+    const service = serviceOf(request.url);
     if (!service) return;
-    const fault = control.take(service);
+    const fault = state.take(service);
     if (!fault) return;
-    if (fault.mode === 'timeout') {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          pending.delete(t);
-          resolve();
-        }, fault.delayMs ?? 15_000);
-        pending.add(t);
-      });
-      return reply.status(504).send({ error: { code: 'GATEWAY_TIMEOUT', message: `${service} timed out (simulated)` } });
+    if (fault.mode === 'error') {
+      return reply.status(503).send({ error: { code: 'UNAVAILABLE', message: `${service} is unavailable (simulated fault)` } });
     }
-    return reply.status(503).send({ error: { code: 'UNAVAILABLE', message: `${service} is unavailable (simulated)` } });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        resolve();
+      }, fault.delayMs ?? DEFAULT_TIMEOUT_DELAY_MS);
+      held.set(timer, resolve);
+    });
+    return reply.status(504).send({ error: { code: 'GATEWAY_TIMEOUT', message: `${service} timed out (simulated fault)` } });
+  });
+
+  app.addHook('preClose', async () => {
+    for (const [timer, release] of held) {
+      clearTimeout(timer);
+      release();
+    }
+    held.clear();
   });
 
   app.post('/_control/faults', async (request, reply) => {
-    const parsed = faultSchema.safeParse(request.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: issue.message, field: issue.path.join('.') } });
-    }
-    control.inject(parsed.data);
-    return control.snapshot();
+    const fault = parseOr400(faultSchema, request.body, reply);
+    if (!fault) return reply;
+    state.inject(fault);
+    return state.snapshot();
   });
-  app.get('/_control/faults', async () => control.snapshot());
+  app.get('/_control/faults', async () => state.snapshot());
   app.delete('/_control/faults', async () => {
-    control.clear();
-    return control.snapshot();
+    state.clear();
+    return state.snapshot();
   });
+
+  const { inject, clear, requests, snapshot } = state;
+  return { inject, clear, requests, snapshot };
 }

@@ -1,15 +1,35 @@
+import pino from 'pino';
+import { z } from 'zod';
 import { startSimulators } from './server';
 
-const port = Number(process.env.SIMULATORS_PORT ?? 3100);
+/** `npm run simulators`: the four registries alone, for running the API and worker against them. */
 
-startSimulators({ port })
+const log = pino({ name: 'simulators' });
+const port = z.coerce.number().int().min(0).max(65535).parse(process.env.SIMULATORS_PORT ?? 3100);
+
+startSimulators({ port, host: '127.0.0.1' })
   .then((sims) => {
-    console.log(`registry simulators on ${sims.url} (health-registry, police-registry, payment-gateway, postal-service; faults at /_control/faults)`);
-    const stop = () => void sims.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    log.info(
+      { url: sims.url },
+      `registry simulators on ${sims.url}: /health-registry, /police-registry, /payment-gateway, /postal-service; faults at /_control/faults`,
+    );
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping');
+      sims.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'close failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   })
   .catch((err: unknown) => {
-    console.error(err);
+    log.error({ err }, 'simulators failed to start');
     process.exit(1);
   });

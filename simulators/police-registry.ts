@@ -1,40 +1,53 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { fixtureCase, parseOr400 } from './bad-request';
+import { daysFromToday, fixtureCaseOf } from './fixtures';
+import { citizenIdQuery, parseOr400 } from './validation';
 
 /**
- * Traffic police: the national licence database and violation decisions.
- *   GET /police-registry/licences/:number?citizenId=… → 200 { number, citizenId, class, status, points } | 404
- *   GET /police-registry/violations?citizenId=…      → 200 { decisions: [{ decisionNumber, decidedOn, description, resolved }] }
- * Fixtures: 9004 an unresolved violation, 9005 revoked, 9006 zero points, 9007 licence not found.
+ * Traffic police (Cục CSGT): the national licence database and administrative violation decisions.
+ *   GET /police-registry/licences/:number?citizenId=<12 digits>
+ *     → 200 { number, citizenId, class, status: 'valid'|'revoked'|'suspended', points }
+ *     → 404 { error: { code: 'LICENCE_NOT_FOUND', message } }   (no such licence for that citizen)
+ *   GET /police-registry/violations?citizenId=<12 digits>
+ *     → 200 { decisions: [{ decisionNumber, decidedOn: 'YYYY-MM-DD', description, resolved: boolean }] }
+ *   Bad input → 400 { error: { code: 'BAD_REQUEST', message, field } }
+ * The licence-not-found 404 carries its own code so a client can tell it from a wrong URL's 404.
+ * Fixtures (last four digits): 9004 an unresolved violation (beside an older resolved one),
+ * 9005 revoked, 9006 zero points, 9007 licence not found. Otherwise valid, 12 points, no violations.
  */
 
-const citizen = z.object({ citizenId: z.string().regex(/^\d{12}$/) });
+const licenceParams = z.object({ number: z.string().regex(/^[0-9A-Z]{6,15}$/, '6 to 15 digits or capital letters') });
 
 export const policeRegistry: FastifyPluginAsync = async (app) => {
-  app.get<{ Params: { number: string } }>('/licences/:number', async (request, reply) => {
-    const query = parseOr400(citizen, request.query, reply);
+  app.get('/licences/:number', async (request, reply) => {
+    const params = parseOr400(licenceParams, request.params, reply);
+    if (!params) return reply;
+    const query = parseOr400(citizenIdQuery, request.query, reply);
     if (!query) return reply;
-    const kase = fixtureCase(query.citizenId);
-    if (kase === '9007') return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'licence not found' } });
+    const kase = fixtureCaseOf(query.citizenId);
+    if (kase === 'licenceNotFound') {
+      return reply.status(404).send({ error: { code: 'LICENCE_NOT_FOUND', message: 'licence not found' } });
+    }
     return {
-      number: request.params.number,
+      number: params.number,
       citizenId: query.citizenId,
       class: 'B',
-      status: kase === '9005' ? 'revoked' : 'valid',
-      points: kase === '9006' ? 0 : 12,
+      status: kase === 'revoked' ? 'revoked' : 'valid',
+      points: kase === 'zeroPoints' ? 0 : 12,
     };
   });
 
   app.get('/violations', async (request, reply) => {
-    const query = parseOr400(citizen, request.query, reply);
+    const query = parseOr400(citizenIdQuery, request.query, reply);
     if (!query) return reply;
-    const decisions = [
-      { decisionNumber: `QD-2024-${query.citizenId.slice(-6)}-1`, decidedOn: '2024-06-10', description: 'Vượt đèn đỏ', resolved: true },
-    ];
-    if (fixtureCase(query.citizenId) === '9004') {
-      decisions.push({ decisionNumber: `QD-2026-${query.citizenId.slice(-6)}-2`, decidedOn: '2026-03-02', description: 'Chạy quá tốc độ quy định', resolved: false });
-    }
-    return { decisions };
+    if (fixtureCaseOf(query.citizenId) !== 'unresolvedViolation') return { decisions: [] };
+    const serial = query.citizenId.slice(-6);
+    return {
+      // The resolved decision is there so clients are seen to filter, not just count.
+      decisions: [
+        { decisionNumber: `${serial}-1/QĐ-XPVPHC`, decidedOn: daysFromToday(-540), description: 'Không chấp hành hiệu lệnh của đèn tín hiệu giao thông', resolved: true },
+        { decisionNumber: `${serial}-2/QĐ-XPVPHC`, decidedOn: daysFromToday(-45), description: 'Điều khiển xe chạy quá tốc độ quy định', resolved: false },
+      ],
+    };
   });
 };

@@ -1,35 +1,48 @@
-import Fastify from 'fastify';
-import { applyFaults, createFaultControl, type FaultControl } from './faults';
+import Fastify, { type FastifyError } from 'fastify';
+import { installFaults, type FaultControl } from './faults';
 import { healthRegistry } from './health-registry';
 import { paymentGateway } from './payment-gateway';
 import { policeRegistry } from './police-registry';
 import { postalService } from './postal-service';
 
-/** The four external services in one HTTP server, for the embedded default and the tests. */
-export async function startSimulators(opts: { port?: number; host?: string } = {}): Promise<{
+export interface Simulators {
+  /** Base URL of all four services, e.g. http://127.0.0.1:3100; each lives under its own prefix. */
   url: string;
   close(): Promise<void>;
   faults: FaultControl;
-}> {
+}
+
+/** The four external services in one HTTP server: the dev default, the tests, the benchmarks. */
+export async function startSimulators(opts: { port?: number; host?: string } = {}): Promise<Simulators> {
   const app = Fastify({ logger: false });
-  const faults = createFaultControl();
-  const pending = new Set<NodeJS.Timeout>();
-  applyFaults(app, faults, pending);
+
+  // Fastify's own 4xx (malformed JSON, wrong content type) get the same shape as ours.
+  app.setErrorHandler((err: FastifyError, _request, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: 'BAD_REQUEST', message: err.message, field: 'body' } });
+    }
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: err.message } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  const faults = installFaults(app);
   await app.register(healthRegistry, { prefix: '/health-registry' });
   await app.register(policeRegistry, { prefix: '/police-registry' });
   await app.register(paymentGateway, { prefix: '/payment-gateway' });
   await app.register(postalService, { prefix: '/postal-service' });
+
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ host, port: opts.port ?? 0 });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  if (!address || typeof address === 'string') throw new Error('simulators: server has no TCP address');
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${urlHost}:${address.port}`,
     faults,
-    async close() {
-      for (const t of pending) clearTimeout(t);
-      pending.clear();
-      await app.close();
-    },
+    close: () => app.close(),
   };
 }

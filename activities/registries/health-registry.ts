@@ -1,26 +1,31 @@
-import { DEFAULT_TIMEOUT_MS, callJson, trimSlash } from './http';
+import { z } from 'zod';
+import { DEFAULT_TIMEOUT_MS, callJson, joinUrl, type ClientOptions } from './http';
 
-export interface HealthCertificate {
-  id: string;
-  citizenId: string;
-  conclusion: 'fit' | 'unfit';
-  classes: string[];
-  signedOn: string;
-  validUntil: string;
-  drugTest: 'negative' | 'positive';
-}
+/** Ministry of Health e-health records: `GET {baseUrl}/certificates?citizenId=`. */
 
-/** Ministry of Health e-health records. */
-export function createHealthRegistryClient(baseUrl: string, opts: { timeoutMs?: number } = {}) {
-  const base = trimSlash(baseUrl);
+const isoDate = z.iso.date();
+
+export const healthCertificateSchema = z.object({
+  id: z.string().min(1),
+  citizenId: z.string(),
+  conclusion: z.enum(['fit', 'unfit']),
+  classes: z.array(z.string()),
+  signedOn: isoDate,
+  validUntil: isoDate,
+  drugTest: z.enum(['negative', 'positive']),
+});
+export type HealthCertificate = z.infer<typeof healthCertificateSchema>;
+
+const answer = z.object({ certificates: z.array(healthCertificateSchema) });
+
+export function createHealthRegistryClient(baseUrl: string, opts: ClientOptions = {}) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
+    /** Every certificate on record for the citizen; an empty list means none. */
     async certificatesFor(citizenId: string): Promise<HealthCertificate[]> {
-      const res = await callJson<{ certificates: HealthCertificate[] }>(
-        `${base}/certificates?citizenId=${encodeURIComponent(citizenId)}`,
-        { timeoutMs },
-      );
-      return res?.certificates ?? [];
+      const url = joinUrl(baseUrl, `/certificates?citizenId=${encodeURIComponent(citizenId)}`);
+      const res = await callJson(url, { service: 'health registry', schema: answer, timeoutMs });
+      return res.certificates;
     },
   };
 }

@@ -1,40 +1,120 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { request } from 'undici';
-
-export class RegistryError extends Error {
-  constructor(message: string, readonly status?: number) {
-    super(message);
-    this.name = 'RegistryError';
-  }
-}
+import type { z } from 'zod';
 
 /**
- * One JSON call to an external service. Network errors, timeouts and 5xx throw, so Temporal's
- * retry policy takes over; 404 is an answer (`undefined`), other 4xx are our bug and throw too.
+ * The one way the adapters talk to an external service. Failures fall in two kinds, because
+ * Temporal's retry policy should only spend attempts where another attempt can help:
+ *  - RegistryUnavailableError (retryable): network error, timeout, 5xx, 429.
+ *  - ApplicationFailure, non-retryable, type REGISTRY_REJECTED: any other 4xx, or an answer that
+ *    breaks the contract. Asking again would get the same answer; it is a bug or a wrong URL.
  */
-export async function callJson<T>(
-  url: string,
-  opts: { method?: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string>; timeoutMs: number },
-): Promise<T | undefined> {
-  let res;
-  try {
-    res = await request(url, {
-      method: opts.method ?? 'GET',
-      headers: { accept: 'application/json', ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-  } catch (err) {
-    throw new RegistryError(`${opts.method ?? 'GET'} ${url} failed: ${(err as Error).message}`);
-  }
-  const text = await res.body.text();
-  if (res.statusCode === 404) return undefined;
-  if (res.statusCode >= 400) {
-    throw new RegistryError(`${opts.method ?? 'GET'} ${url} answered ${res.statusCode}: ${text.slice(0, 200)}`, res.statusCode);
-  }
-  return JSON.parse(text) as T;
-}
 
 export const DEFAULT_TIMEOUT_MS = 5000;
-export const trimSlash = (url: string) => url.replace(/\/$/, '');
+export const REGISTRY_REJECTED = 'REGISTRY_REJECTED';
+
+export class RegistryUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RegistryUnavailableError';
+  }
+}
+
+export interface ClientOptions {
+  /** Per request, from sending to the last byte of the answer. */
+  timeoutMs?: number;
+}
+
+export interface CallOptions<S extends z.ZodType> {
+  /** Names the service in error messages, e.g. 'health registry'. */
+  service: string;
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** The shape a 2xx answer must have. */
+  schema: S;
+  /**
+   * A 404 whose `error.code` is this is an answer, returned as null. Any other 404 (a wrong base
+   * URL, typically) is a rejection: treating it as "nothing on record" would make every citizen
+   * look clean.
+   */
+  notFoundCode?: string;
+}
+
+export function callJson<S extends z.ZodType>(url: string, opts: CallOptions<S> & { notFoundCode: string }): Promise<z.output<S> | null>;
+export function callJson<S extends z.ZodType>(url: string, opts: CallOptions<S> & { notFoundCode?: undefined }): Promise<z.output<S>>;
+export async function callJson<S extends z.ZodType>(url: string, opts: CallOptions<S>): Promise<z.output<S> | null> {
+  const method = opts.method ?? 'GET';
+  const what = `${opts.service}: ${method} ${url}`;
+  let status: number;
+  let text: string;
+  try {
+    const res = await request(url, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      // The signal bounds the whole exchange, body included; undici's own timeouts only bound gaps.
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+    status = res.statusCode;
+    text = await res.body.text();
+  } catch (err) {
+    const timedOut = err instanceof Error && TIMEOUT_ERRORS.has(err.name);
+    throw new RegistryUnavailableError(
+      timedOut ? `${what} timed out after ${opts.timeoutMs} ms` : `${what} failed: ${err instanceof Error ? err.message : String(err)}`,
+      undefined,
+      { cause: err },
+    );
+  }
+
+  if (status >= 500 || status === 429) {
+    throw new RegistryUnavailableError(`${what} answered ${status}: ${text.slice(0, 200)}`, status);
+  }
+  const body = parseJson(text);
+  if (status === 404 && opts.notFoundCode !== undefined && errorCodeOf(body) === opts.notFoundCode) return null;
+  if (status < 200 || status >= 300) {
+    throw ApplicationFailure.nonRetryable(`${what} answered ${status}: ${text.slice(0, 200)}`, REGISTRY_REJECTED);
+  }
+  const parsed = opts.schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw ApplicationFailure.nonRetryable(
+      `${what} answered ${status} with an unexpected body (${issue.path.join('.') || 'body'}: ${issue.message})`,
+      REGISTRY_REJECTED,
+    );
+  }
+  return parsed.data;
+}
+
+/** The abort signal's reason, and undici's own header/body timeouts. */
+const TIMEOUT_ERRORS = new Set(['TimeoutError', 'HeadersTimeoutError', 'BodyTimeoutError']);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCodeOf(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const error = (body as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+}
+
+/** Joins a base URL (with or without a trailing slash) and a path. */
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path}`;
+}

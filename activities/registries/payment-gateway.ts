@@ -1,22 +1,35 @@
-import { DEFAULT_TIMEOUT_MS, RegistryError, callJson, trimSlash } from './http';
+import { z } from 'zod';
+import { DEFAULT_TIMEOUT_MS, callJson, joinUrl, type ClientOptions } from './http';
 
-export function createPaymentGatewayClient(baseUrl: string, opts: { timeoutMs?: number } = {}) {
-  const base = trimSlash(baseUrl);
+/** Payment gateway: `POST {baseUrl}/orders` with an Idempotency-Key header. */
+
+export interface PaymentOrderInput {
+  reference: string;
+  agencyCode: string;
+  /** VND, whole dong. */
+  amount: number;
+  description: string;
+}
+
+const orderAnswer = z.object({ orderId: z.string().min(1), paymentUrl: z.string().min(1) });
+
+export function createPaymentGatewayClient(baseUrl: string, opts: ClientOptions = {}) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
-    /** The idempotency key makes a retried call return the order the first call created. */
-    async createOrder(
-      input: { reference: string; agencyCode: string; amount: number; description: string },
-      idempotencyKey: string,
-    ): Promise<{ orderId: string; paymentUrl: string }> {
-      const res = await callJson<{ orderId: string; paymentUrl: string }>(`${base}/orders`, {
+    /**
+     * The key makes a retry safe: an attempt whose answer was lost (timeout) created the order,
+     * and the next attempt gets that same order back instead of a second one.
+     */
+    async createOrder(input: PaymentOrderInput, idempotencyKey: string): Promise<{ orderId: string; paymentUrl: string }> {
+      const { orderId, paymentUrl } = await callJson(joinUrl(baseUrl, '/orders'), {
+        service: 'payment gateway',
         method: 'POST',
         body: input,
         headers: { 'idempotency-key': idempotencyKey },
+        schema: orderAnswer,
         timeoutMs,
       });
-      if (!res) throw new RegistryError(`${base}/orders not found`);
-      return { orderId: res.orderId, paymentUrl: res.paymentUrl };
+      return { orderId, paymentUrl };
     },
   };
 }

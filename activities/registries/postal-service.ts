@@ -1,22 +1,32 @@
-import { DEFAULT_TIMEOUT_MS, RegistryError, callJson, trimSlash } from './http';
+import { z } from 'zod';
+import { DEFAULT_TIMEOUT_MS, callJson, joinUrl, type ClientOptions } from './http';
 
-export function createPostalServiceClient(baseUrl: string, opts: { timeoutMs?: number } = {}) {
-  const base = trimSlash(baseUrl);
+/** Public postal service: `POST {baseUrl}/shipments` with an Idempotency-Key header. */
+
+export interface ShipmentInput {
+  reference: string;
+  dossierCode: string;
+  recipientName: string;
+  phone: string;
+  address: string;
+}
+
+const shipmentAnswer = z.object({ trackingNumber: z.string().min(1) });
+
+export function createPostalServiceClient(baseUrl: string, opts: ClientOptions = {}) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
-    /** The idempotency key makes a retried call return the shipment the first call created. */
-    async createShipment(
-      input: { reference: string; dossierCode: string; recipientName: string; phone: string; address: string },
-      idempotencyKey: string,
-    ): Promise<{ trackingNumber: string }> {
-      const res = await callJson<{ trackingNumber: string }>(`${base}/shipments`, {
+    /** The key makes a retry after a lost answer return the shipment already created, not a second parcel. */
+    async createShipment(input: ShipmentInput, idempotencyKey: string): Promise<{ trackingNumber: string }> {
+      const { trackingNumber } = await callJson(joinUrl(baseUrl, '/shipments'), {
+        service: 'postal service',
         method: 'POST',
         body: input,
         headers: { 'idempotency-key': idempotencyKey },
+        schema: shipmentAnswer,
         timeoutMs,
       });
-      if (!res) throw new RegistryError(`${base}/shipments not found`);
-      return { trackingNumber: res.trackingNumber };
+      return { trackingNumber };
     },
   };
 }
