@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ulid } from 'ulid';
 import type { Database } from '../db/client';
 import { referenceForCode } from '../db/dossier-codes';
-import { recordedState } from '../db/dossier-record';
+import { findRecord, recordedState } from '../db/dossier-record';
 import { recordSubmission } from '../db/submissions';
 import type { ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
@@ -72,6 +72,19 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
     throw notFound(`dossier ${id}`);
   }
 
+  /**
+   * The dossier's state for reading: a closed dossier straight from its record (final, and kept
+   * after Temporal forgets the workflow), an open one live from its workflow.
+   */
+  async function lookup(id: string): Promise<DossierState> {
+    const byCode = isDossierCode(id);
+    if (!byCode && !REFERENCE_PATTERN.test(id)) throw notFound(`dossier ${id}`);
+    const record = await findRecord(db, byCode ? { code: id } : { reference: id });
+    if (record?.closedAt && record.state) return record.state;
+    if (!record && byCode) throw notFound(`dossier ${id}`);
+    return stateOf(record?.reference ?? id);
+  }
+
   async function stateOf(reference: string): Promise<DossierState> {
     try {
       return await client.workflow.getHandle(reference).query(stateQuery);
@@ -120,7 +133,7 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
     }
   }
 
-  return { submit, resolve, stateOf, act };
+  return { submit, resolve, lookup, stateOf, act };
 }
 
 export type DossierGateway = ReturnType<typeof createDossierGateway>;

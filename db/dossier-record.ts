@@ -34,7 +34,8 @@ export async function recordDossier(db: Database, state: DossierState, revision:
     refused: state.refusal !== undefined,
     closedAt: at(state.closedAt),
     revision,
-    state,
+    // The calendar snapshot is the same few kilobytes in every dossier and is kept in the history.
+    state: { ...state, calendar: undefined },
     updatedAt: new Date(),
   };
   const { reference: _, externalRef: __, submittedAt: ___, ...changing } = row;
@@ -72,4 +73,13 @@ export async function recordDossier(db: Database, state: DossierState, revision:
 export async function recordedState(db: Database, reference: string): Promise<DossierState | undefined> {
   const [row] = await db.select({ state: dossiers.state }).from(dossiers).where(eq(dossiers.reference, reference));
   return row?.state ?? undefined;
+}
+
+/** A dossier's record by submission reference or dossier code. */
+export async function findRecord(db: Database, id: { code: string } | { reference: string }) {
+  const [row] = await db
+    .select({ reference: dossiers.reference, closedAt: dossiers.closedAt, state: dossiers.state })
+    .from(dossiers)
+    .where('code' in id ? eq(dossiers.code, id.code) : eq(dossiers.reference, id.reference));
+  return row;
 }

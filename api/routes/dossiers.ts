@@ -46,7 +46,7 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
     },
     async (request) => {
       const actor = actorOf(request);
-      const state = await gateway.stateOf(await gateway.resolve(request.params.id));
+      const state = await gateway.lookup(request.params.id);
       // Another agency's dossier is not shown to exist.
       if (actor.agencyCode !== '*' && actor.agencyCode !== state.agencyCode) throw notFound(`dossier ${request.params.id}`);
       return dossierView(state, actor);
