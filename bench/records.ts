@@ -34,6 +34,7 @@ const LOAD_GENERATOR = `
 const { parentPort, workerData: w } = require('node:worker_threads');
 (async () => {
   const out = { lookup: [], search: [], stats: [] };
+  const failed = { lookup: 0, search: 0, stats: 0 };
   const total = w.rps * w.seconds;
   const started = performance.now();
   const inflight = [];
@@ -48,11 +49,11 @@ const { parentPort, workerData: w } = require('node:worker_threads');
       await res.arrayBuffer();
       if (!res.ok) throw new Error(kind + ': ' + res.status);
       out[kind].push(performance.now() - t);
-    }));
+    }).catch(() => { failed[kind] += 1; }));
   }
   const sentIn = (performance.now() - started) / 1000;
   await Promise.all(inflight);
-  parentPort.postMessage({ underLoad: out, achieved: total / sentIn });
+  parentPort.postMessage({ underLoad: out, failed, achieved: total / sentIn });
 })();
 `;
 const quantile = (xs: number[], p: number) => {
@@ -161,13 +162,15 @@ async function main(): Promise<void> {
     for (let i = 0; i < 200; i++) atRest[kind].push(await call(kind));
   }
 
+  console.error(`# at rest: ${(['lookup', 'search', 'stats'] as const).map((k) => `${k} p50 ${quantile(atRest[k], 0.5).toFixed(1)} p99 ${quantile(atRest[k], 0.99).toFixed(1)} ms`).join('; ')}`);
+
   // Open loop from a worker thread, so the load generator does not share the server's event loop:
   // requests leave on schedule whatever the answers do; 80 % lookups, 15 % searches, 5 % statistics.
   const load = new Worker(LOAD_GENERATOR, {
     eval: true,
     workerData: { lookups: mine.map((c) => `${base}/dossiers/${c}`), search: urls.search(), stats: urls.stats(), auth, rps: RPS, seconds: SECONDS },
   });
-  const { underLoad, achieved } = await new Promise<{ underLoad: Record<Kind, number[]>; achieved: number }>((resolve, reject) => {
+  const { underLoad, failed, achieved } = await new Promise<{ underLoad: Record<Kind, number[]>; failed: Record<Kind, number>; achieved: number }>((resolve, reject) => {
     load.once('message', resolve);
     load.once('error', reject);
   });
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
       `  ${kind.padEnd(18)} ${fmt(quantile(atRest[kind], 0.5))} ${fmt(quantile(atRest[kind], 0.99))}   | ${fmt(quantile(underLoad[kind], 0.5))} ${fmt(quantile(underLoad[kind], 0.99))}   (< ${targets[kind]})`,
     );
   }
-  console.log(`  load: ${RPS} req/s requested, ${achieved.toFixed(0)} req/s sent over ${SECONDS} s`);
+  console.log(`  load: ${RPS} req/s requested, ${achieved.toFixed(0)} req/s sent over ${SECONDS} s; failed (errors, timeouts): lookup ${failed.lookup}, search ${failed.search}, stats ${failed.stats}`);
 
   await app.close();
   await connection.close();
