@@ -12,6 +12,7 @@ import { registerOpenApi } from './openapi';
 import { actionRoutes } from './routes/actions';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
+import { documentRoutes } from './routes/documents';
 import { dossierRoutes } from './routes/dossiers';
 import { dossierSearchRoutes } from './routes/dossier-search';
 import { statsRoutes } from './routes/stats';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(statsRoutes, { db: deps.db });
       await v1.register(trackingRegisterRoutes, { db: deps.db });
       await v1.register(actionRoutes, { gateway });
+      await v1.register(documentRoutes, { gateway });
       await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
     },
     { prefix: '/api/v1' },

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { FORM_CODES, FORM_TITLES, documentFileName, renderDocument, unavailableReason } from '../../documents';
+import type { DossierState } from '../../domain/dossier-state';
+import type { Actor } from '../../domain/roles';
+import { actorOf } from '../auth/plugin';
+import type { DossierGateway } from '../dossier-gateway';
+import { canSeePersonalData, dossierView } from '../dossier-view';
+import { HttpError, notFound } from '../errors';
+
+const PRINTERS = ['one_stop_officer', 'appraiser', 'leader', 'supervisor', 'admin', 'integrator'] as const;
+
+/**
+ * Roles that see masked personal data on screen see it masked on paper too (SPEC 6); the masks
+ * are the dossier view's, so the two never disagree.
+ */
+function asSeenBy(state: DossierState, actor: Actor): DossierState {
+  if (canSeePersonalData(actor)) return state;
+  const view = dossierView(state, actor);
+  const { delivery } = state.application;
+  return {
+    ...state,
+    application: {
+      ...state.application,
+      applicant: view.applicant,
+      delivery: delivery.method === 'post' ? { ...delivery, address: view.delivery.address ?? undefined } : delivery,
+    },
+  };
+}
+
+/** The one-stop forms (01–06) of a dossier as PDF, each with its QR code. */
+export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = async (app, { gateway }) => {
+  app.get(
+    '/dossiers/:id/documents/:form',
+    {
+      preHandler: app.requireActor(PRINTERS),
+      schema: {
+        tags: ['documents'],
+        summary: 'A one-stop form of a dossier as PDF (Vietnamese, with a QR code); 409 when the form does not apply yet',
+        description: FORM_CODES.map((f) => `${f}: ${FORM_TITLES[f]}`).join('; '),
+        security: [{ bearer: [] }, { apiKey: [] }],
+        params: z.object({ id: z.string().min(1).max(64), form: z.enum(FORM_CODES) }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { id, form } = request.params;
+      const state = await gateway.stateOf(await gateway.resolve(id));
+      // Another agency's dossier is not shown to exist.
+      if (actor.agencyCode !== '*' && actor.agencyCode !== state.agencyCode) throw notFound(`dossier ${id}`);
+      const reason = unavailableReason(form, state);
+      if (reason) throw new HttpError(409, 'DOCUMENT_NOT_AVAILABLE', reason);
+      const pdf = await renderDocument(form, asSeenBy(state, actor), new Date(), {
+        personName: (username) => {
+          const account = app.accounts.find(username);
+          return account ? `${account.fullName} (${username})` : undefined;
+        },
+      });
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `inline; filename="${documentFileName(form, state)}"`)
+        // Personal data: no shared cache may keep a copy.
+        .header('cache-control', 'no-store')
+        .send(pdf);
+    },
+  );
+};
