@@ -7,9 +7,13 @@ import { dossiers } from './schema';
  * whether on time, what is still in progress and late at the period's end.
  */
 export async function dossierStatistics(db: Database, scope: { agencyCodes?: string[]; from: Date; to: Date; now: Date }) {
-  const { from, to } = scope;
+  // Raw fragments carry no column type, and postgres.js will not guess one for a Date: send ISO text.
+  const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+  const from = ts(scope.from);
+  const to = ts(scope.to);
   const agency: SQL | undefined = scope.agencyCodes ? inArray(dossiers.agencyCode, scope.agencyCodes) : undefined;
-  const asOf = to < scope.now ? to : scope.now;
+  const asOfDate = scope.to < scope.now ? scope.to : scope.now;
+  const asOf = ts(asOfDate);
   const received = sql`${dossiers.receivedAt} >= ${from} and ${dossiers.receivedAt} < ${to}`;
   const finished = sql`${dossiers.processingEndedAt} >= ${from} and ${dossiers.processingEndedAt} < ${to}`;
   const inProgress = sql`${dossiers.receivedAt} < ${to} and (${dossiers.processingEndedAt} is null or ${dossiers.processingEndedAt} >= ${to})`;
@@ -38,12 +42,12 @@ export async function dossierStatistics(db: Database, scope: { agencyCodes?: str
       and(
         agency,
         isNotNull(dossiers.receivedAt),
-        lt(dossiers.receivedAt, to),
-        or(isNull(dossiers.processingEndedAt), gt(dossiers.processingEndedAt, asOf)),
-        lt(dossiers.dueAt, asOf),
+        lt(dossiers.receivedAt, scope.to),
+        or(isNull(dossiers.processingEndedAt), gt(dossiers.processingEndedAt, asOfDate)),
+        lt(dossiers.dueAt, asOfDate),
       ),
     )
     .orderBy(asc(dossiers.dueAt))
     .limit(200);
-  return { ...row!, asOf, lateList };
+  return { ...row!, asOf: asOfDate, lateList };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import postgres from 'postgres';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities, registryUrlsFrom } from '../../activities';
 import { openDatabase, type DatabaseHandle } from '../../db/client';
@@ -24,6 +25,25 @@ const INDEXED_VALUE_TYPE = {
   DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 } as Record<string, temporal.api.enums.v1.IndexedValueType>;
 
+/**
+ * A database of its own on the PostgreSQL server, so suites that count rows never see each other's;
+ * dropped when the suite ends.
+ */
+async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `gplx_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
 export const FORGETFUL_NAMESPACE = 'forgetful';
 
 export interface Stack {
@@ -37,7 +57,8 @@ export interface Stack {
 
 /**
  * A real Temporal server (the time-skipping test server, or the CLI dev server), the registry
- * simulators, a real database (PGlite in memory, or TEST_DATABASE_URL) and a worker running them.
+ * simulators, a real database (PGlite in memory, or a fresh database on the TEST_DATABASE_URL server)
+ * and a worker running them.
  */
 export async function startStack(server: 'time-skipping' | 'dev-server'): Promise<Stack> {
   const env =
@@ -63,7 +84,8 @@ export async function startStack(server: 'time-skipping' | 'dev-server'): Promis
     });
   }
   const simulators = await startSimulators({ port: 0 });
-  const database = await openDatabase({ url: process.env.TEST_DATABASE_URL });
+  const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
+  const database = await openDatabase({ url: scratch?.url });
   const taskQueue = `test-${randomUUID()}`;
   const worker = await createWorker({
     connection: env.nativeConnection,
@@ -83,6 +105,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server'): Promis
       await running;
       await simulators.close();
       await database.close();
+      await scratch?.drop();
       await env.teardown();
     },
   };
