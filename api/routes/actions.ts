@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ACTION_BODIES, ACTION_NAMES, type ActionName } from '../../domain/actions';
 import { RULES } from '../../domain/state-machine';
 import { actorOf } from '../auth/plugin';
+import { coversAgency } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { dossierView } from '../dossier-view';
 import { HttpError } from '../errors';
@@ -57,7 +58,7 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
         const body = request.body as z.output<(typeof ACTION_BODIES)[typeof action]>;
         if (action === 'assign') {
           const appraiser = app.accounts.find((body as { appraiser: string }).appraiser);
-          if (!appraiser || !appraiser.roles.includes('appraiser') || (actor.agencyCode !== '*' && appraiser.agencyCode !== actor.agencyCode)) {
+          if (!appraiser || !appraiser.roles.includes('appraiser') || !coversAgency(actor, appraiser.agencyCode)) {
             throw new HttpError(400, 'VALIDATION_FAILED', 'appraiser: no appraiser of this agency has that username', 'appraiser');
           }
         }

@@ -4,6 +4,7 @@ import { FORM_CODES, FORM_TITLES, documentFileName, renderDocument, unavailableR
 import type { DossierState } from '../../domain/dossier-state';
 import type { Actor } from '../../domain/roles';
 import { actorOf } from '../auth/plugin';
+import { coversAgency } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { canSeePersonalData, dossierView } from '../dossier-view';
 import { HttpError, notFound } from '../errors';
@@ -47,7 +48,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> 
       const { id, form } = request.params;
       const state = await gateway.stateOf(await gateway.resolve(id));
       // Another agency's dossier is not shown to exist.
-      if (actor.agencyCode !== '*' && actor.agencyCode !== state.agencyCode) throw notFound(`dossier ${id}`);
+      if (!coversAgency(actor, state.agencyCode)) throw notFound(`dossier ${id}`);
       const reason = unavailableReason(form, state);
       if (reason) throw new HttpError(409, 'DOCUMENT_NOT_AVAILABLE', reason);
       const pdf = await renderDocument(form, asSeenBy(state, actor), new Date(), {

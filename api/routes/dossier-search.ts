@@ -5,6 +5,7 @@ import { SORT_KEYS, searchDossiers } from '../../db/dossier-search';
 import { AGENCY_CODE } from '../../domain/application';
 import { DOSSIER_STATUSES, type DossierStatus } from '../../domain/dossier-status';
 import { actorOf } from '../auth/plugin';
+import { agenciesInScope } from '../auth/scope';
 import { canSeePersonalData, maskCitizenId } from '../dossier-view';
 import { HttpError } from '../errors';
 
@@ -60,14 +61,11 @@ export const dossierSearchRoutes: FastifyPluginAsyncZod<{ db: Database }> = asyn
       if (q.citizenId && !canSeePersonalData(actor)) {
         throw new HttpError(403, 'FORBIDDEN', 'citizenId: your role may not search by personal data', 'citizenId');
       }
-      if (q.agency && actor.agencyCode !== '*' && q.agency !== actor.agencyCode) {
-        throw new HttpError(403, 'FORBIDDEN', `agency: you see only the dossiers of ${actor.agencyCode}`, 'agency');
-      }
       const after = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (after && (after.s !== q.sort || after.o !== q.order)) {
         throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: it belongs to another sort order', 'cursor');
       }
-      const agencyCodes = actor.agencyCode === '*' ? (q.agency ? [q.agency] : undefined) : [actor.agencyCode];
+      const agencyCodes = agenciesInScope(actor, q.agency);
       const result = await searchDossiers(
         db,
         {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { applicationSchema } from '../../domain/application';
 import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { actorOf } from '../auth/plugin';
+import { coversAgency } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { dossierView } from '../dossier-view';
 import { notFound } from '../errors';
@@ -48,7 +49,7 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
       const actor = actorOf(request);
       const state = await gateway.lookup(request.params.id);
       // Another agency's dossier is not shown to exist.
-      if (actor.agencyCode !== '*' && actor.agencyCode !== state.agencyCode) throw notFound(`dossier ${request.params.id}`);
+      if (!coversAgency(actor, state.agencyCode)) throw notFound(`dossier ${request.params.id}`);
       return dossierView(state, actor);
     },
   );

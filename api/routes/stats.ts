@@ -8,7 +8,7 @@ import { calendarDate } from '../../domain/calendar-entry';
 import { vietnamDate } from '../../domain/dossier-code';
 import { DAY_MS, WorkingCalendar } from '../../domain/working-time';
 import { actorOf } from '../auth/plugin';
-import { HttpError } from '../errors';
+import { agenciesInScope } from '../auth/scope';
 
 const READERS = ['supervisor', 'leader', 'admin', 'auditor', 'one_stop_officer'] as const;
 const localMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`));
@@ -33,16 +33,13 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
     async (request) => {
       const actor = actorOf(request);
       const { agency } = request.query;
-      if (agency && actor.agencyCode !== '*' && agency !== actor.agencyCode) {
-        throw new HttpError(403, 'FORBIDDEN', `agency: you see only the statistics of ${actor.agencyCode}`, 'agency');
-      }
       const now = new Date();
       const today = vietnamDate(now);
       const fromDate = request.query.from ?? `${today.slice(0, 8)}01`;
       const toDate = request.query.to ?? today;
       const from = localMidnight(fromDate);
       const to = new Date(localMidnight(toDate).getTime() + DAY_MS);
-      const agencyCodes = actor.agencyCode === '*' ? (agency ? [agency] : undefined) : [actor.agencyCode];
+      const agencyCodes = agenciesInScope(actor, agency);
       const stats = await dossierStatistics(db, { agencyCodes, from, to, now });
       // Working days overdue are counted on each agency's own calendar.
       const calendars = new Map<string, WorkingCalendar>();

@@ -8,7 +8,7 @@ import { AGENCY_CODE } from '../../domain/application';
 import { calendarDate } from '../../domain/calendar-entry';
 import { DAY_MS, localIso } from '../../domain/working-time';
 import { actorOf } from '../auth/plugin';
-import { HttpError } from '../errors';
+import { agenciesInScope } from '../auth/scope';
 
 const KEEPERS = ['one_stop_officer', 'leader', 'supervisor', 'admin'] as const;
 const localMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`));
@@ -31,10 +31,7 @@ export const trackingRegisterRoutes: FastifyPluginAsyncZod<{ db: Database }> = a
     async (request, reply) => {
       const actor = actorOf(request);
       const { from, to, agency } = request.query;
-      if (agency && actor.agencyCode !== '*' && agency !== actor.agencyCode) {
-        throw new HttpError(403, 'FORBIDDEN', `agency: you keep only the register of ${actor.agencyCode}`, 'agency');
-      }
-      const agencyCodes = actor.agencyCode === '*' ? (agency ? [agency] : undefined) : [actor.agencyCode];
+      const agencyCodes = agenciesInScope(actor, agency);
       const rows = await db
         .select()
         .from(dossiers)
