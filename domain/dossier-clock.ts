@@ -1,6 +1,6 @@
 import type { DossierState } from './dossier-state';
 import type { DossierStatus } from './dossier-status';
-import { STEPS, type Step, type StepBudget } from './procedure';
+import type { Step, StepBudget } from './procedure';
 import { DAY_MS, HOUR_MS, type WorkingCalendar } from './working-time';
 
 /**
@@ -66,8 +66,6 @@ export function stepOutcome(dueAt: number, completedAt: number): 'early' | 'on_t
   const localDay = (t: number) => Math.floor((t + 7 * HOUR_MS) / DAY_MS);
   return localDay(completedAt) < localDay(dueAt) ? 'early' : 'on_time';
 }
-
-export const isStep = (s: string): s is Step => (STEPS as readonly string[]).includes(s);
 
 /** QĐ 766: processing ended at or before the appointment, supplement time excluded. */
 export function onTime(state: Pick<DossierState, 'dueAt'>, endedAt: string): boolean {
