@@ -10,6 +10,8 @@ const envSchema = z.object({
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().default('data'),
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Where citizens reach the public lookup page, as printed in QR codes (e.g. https://dichvucong.example.gov.vn). */
+  PUBLIC_BASE_URL: z.url().optional(),
   DEMO_PASSWORD: z.string().min(1).default('demo'),
   DEMO_INTEGRATOR_KEY: z.string().min(8).default('demo-integrator-key'),
   SIMULATORS_PORT: z.coerce.number().int().min(0).max(65535).default(3100),

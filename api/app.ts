@@ -1,22 +1,27 @@
 import type { Client } from '@temporalio/client';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
 import type { AccountDirectory } from './auth/accounts';
 import { authPlugin } from './auth/plugin';
+import { registerConsole } from './console';
 import { createDossierGateway } from './dossier-gateway';
-import { registerErrorHandling } from './errors';
+import { HttpError, registerErrorHandling } from './errors';
 import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
 import { actionRoutes } from './routes/actions';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
+import { dashboardRoutes } from './routes/dashboard';
 import { documentRoutes } from './routes/documents';
 import { dossierRoutes } from './routes/dossiers';
 import { dossierSearchRoutes } from './routes/dossier-search';
+import { publicLookupRoutes } from './routes/public-lookup';
 import { statsRoutes } from './routes/stats';
 import { trackingRegisterRoutes } from './routes/tracking-register';
+import { workQueueRoutes } from './routes/work-queue';
 
 export interface AppDeps {
   client: Client;
@@ -24,6 +29,8 @@ export interface AppDeps {
   taskQueue: string;
   accounts: AccountDirectory;
   jwtSecret: string;
+  /** Where citizens reach the public lookup page (the QR codes point there); default: the request's own origin. */
+  publicBaseUrl?: string;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -49,6 +56,11 @@ export async function buildApp(deps: AppDeps) {
   registerErrorHandling(app);
   await registerOpenApi(app);
   await app.register(authPlugin, { accounts: deps.accounts, jwtSecret: deps.jwtSecret });
+  // Only routes that ask for it are limited (the public lookup); staff routes sit behind a login.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new HttpError(429, 'RATE_LIMITED', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
 
   const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue });
   await app.register(
@@ -57,6 +69,9 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(dossierRoutes, { gateway });
       await v1.register(dossierSearchRoutes, { db: deps.db });
       await v1.register(statsRoutes, { db: deps.db });
+      await v1.register(dashboardRoutes, { db: deps.db });
+      await v1.register(workQueueRoutes, { db: deps.db });
+      await v1.register(publicLookupRoutes, { gateway, db: deps.db, publicBaseUrl: deps.publicBaseUrl });
       await v1.register(trackingRegisterRoutes, { db: deps.db });
       await v1.register(actionRoutes, { gateway });
       await v1.register(documentRoutes, { gateway });
@@ -64,6 +79,8 @@ export async function buildApp(deps: AppDeps) {
     },
     { prefix: '/api/v1' },
   );
+
+  await registerConsole(app);
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await ping(deps.db);

@@ -1,3 +1,4 @@
+import { FORM_CODES, FORM_TITLES, unavailableReason } from '../documents';
 import type { DossierState } from '../domain/dossier-state';
 import { PORTAL_STATUS } from '../domain/dossier-status';
 import { ROLES_SEEING_PERSONAL_DATA, type Actor } from '../domain/roles';
@@ -106,5 +107,6 @@ export function dossierView(state: DossierState, actor: Actor, now = Date.now())
     handedOverAt: state.handedOverAt ?? null,
     transitions: state.transitions,
     availableActions: availableActions(state, actor),
+    documents: FORM_CODES.map((form) => ({ form, title: FORM_TITLES[form], unavailable: unavailableReason(form, state) ?? null })),
   };
 }

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       demoIntegratorKey: config.DEMO_INTEGRATOR_KEY,
     }),
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
     logger: { level: config.LOG_LEVEL, redact: LOG_REDACTION },
   });
   const close = async () => {

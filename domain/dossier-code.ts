@@ -16,14 +16,14 @@ export function formatDossierCode(agencyCode: string, localDate: string, sequenc
   return `${agencyCode}-${yymmdd}-${String(sequence).padStart(4, '0')}`;
 }
 
-const CODE_PATTERN = /^([0-9A-Z]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})-(\d{6})-(\d{4,})$/;
+export const DOSSIER_CODE_PATTERN = /^([0-9A-Z]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})-(\d{6})-(\d{4,})$/;
 
 export function isDossierCode(value: string): boolean {
-  return CODE_PATTERN.test(value);
+  return DOSSIER_CODE_PATTERN.test(value);
 }
 
 export function parseDossierCode(value: string): { agencyCode: string; yymmdd: string; sequence: number } | undefined {
-  const m = CODE_PATTERN.exec(value);
+  const m = DOSSIER_CODE_PATTERN.exec(value);
   if (!m) return undefined;
   return { agencyCode: m[1]!, yymmdd: m[2]!, sequence: Number(m[3]) };
 }

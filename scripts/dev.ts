@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     accounts: createAccountDirectory({ demo, demoPassword: config.DEMO_PASSWORD, demoIntegratorKey: config.DEMO_INTEGRATOR_KEY }),
     // A fresh secret per run in development: tokens do not outlive the process.
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
     logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, redact: LOG_REDACTION },
   });
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   const base = `http://${config.HOST}:${config.PORT}`;
   console.log(`
   GPLX renewal service is running
+    Web console     ${base}/console/   (public lookup: ${base}/tra-cuu)
     API             ${base}/api/v1
     OpenAPI         ${base}/docs   (JSON: ${base}/docs/json)
     Temporal Web UI ${temporal.externalAddress ? '(external cluster)' : `http://127.0.0.1:${temporal.devServer.uiPort}`}
