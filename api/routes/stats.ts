@@ -13,7 +13,74 @@ import { agenciesInScope } from '../auth/scope';
 const READERS = ['supervisor', 'leader', 'admin', 'auditor', 'one_stop_officer'] as const;
 const localMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`));
 
+/**
+ * How long one answer serves every identical request (same agency scope and period), so figures may
+ * be up to this old. A dashboard polled by many officers then costs one query per period every few
+ * seconds, and concurrent identical requests wait for the same query. Why: on the embedded PGlite
+ * every query runs on the API's own event loop, and a period's statistics read every row received or
+ * finished in it (about 2,000 a month per agency at 100,000 a year: ~20 ms) during which no lookup is
+ * answered; at 10 such calls a second that alone breaks the lookups' 20 ms p99 (bench/records).
+ */
+export const STATS_FRESH_MS = 5_000;
+const CACHED_ANSWERS = 256;
+
+/** Single flight with a short freshness: an answer (or the query computing it) is shared for `freshMs`; failures are not kept. */
+function sharedAnswers<T>(freshMs: number, max: number) {
+  const answers = new Map<string, { at: number; answer: Promise<T> }>();
+  return (key: string, compute: () => Promise<T>): Promise<T> => {
+    const now = Date.now();
+    const kept = answers.get(key);
+    if (kept && now - kept.at < freshMs) return kept.answer;
+    answers.delete(key);
+    if (answers.size >= max) {
+      for (const [k, a] of answers) if (now - a.at >= freshMs) answers.delete(k);
+      // Still full of fresh answers (many distinct periods at once): drop the oldest.
+      if (answers.size >= max) answers.delete(answers.keys().next().value!);
+    }
+    const answer = compute();
+    answers.set(key, { at: now, answer });
+    void answer.catch(() => {
+      if (answers.get(key)?.answer === answer) answers.delete(key);
+    });
+    return answer;
+  };
+}
+
 export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
+  const shared = sharedAnswers<Awaited<ReturnType<typeof statistics>>>(STATS_FRESH_MS, CACHED_ANSWERS);
+
+  async function statistics(agencyCodes: string[] | undefined, fromDate: string, toDate: string, now: Date) {
+    const from = localMidnight(fromDate);
+    const to = new Date(localMidnight(toDate).getTime() + DAY_MS);
+    const stats = await dossierStatistics(db, { agencyCodes, from, to, now });
+    // Working days overdue are counted on each agency's own calendar.
+    const calendars = new Map<string, WorkingCalendar>();
+    const calendarOf = async (code: string) => {
+      if (!calendars.has(code)) calendars.set(code, new WorkingCalendar(await calendarSnapshot(db, code)));
+      return calendars.get(code)!;
+    };
+    const lateList = [];
+    for (const d of stats.lateList) {
+      const cal = await calendarOf(d.agencyCode);
+      lateList.push({ ...d, workingDaysOverdue: Math.round((cal.workingTimeBetween(d.dueAt!.getTime(), stats.asOf.getTime()) / cal.dayWork) * 100) / 100 });
+    }
+    return {
+      period: { from: fromDate, to: toDate, agency: agencyCodes ?? ('all' as const) },
+      received: stats.received,
+      inProgress: stats.inProgress,
+      finished: stats.finished,
+      lateInProgress: stats.lateInProgress,
+      lateFinished: stats.lateFinished,
+      onTimeRate: stats.finished > 0 ? Math.round((stats.finishedOnTime / stats.finished) * 10_000) / 10_000 : null,
+      averageProcessingWorkingDays: stats.averageWorkingDays === null ? null : Math.round(Number(stats.averageWorkingDays) * 100) / 100,
+      byChannel: { online: stats.online, direct: stats.direct, post: stats.post },
+      paidOnline: stats.paidOnline,
+      supplemented: stats.supplemented,
+      refused: stats.refused,
+      lateList,
+    };
+  }
+
   app.get(
     '/stats',
     {
@@ -21,6 +88,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
       schema: {
         tags: ['statistics'],
         summary: 'QĐ 766 statistics for a period: received, finished on time and late, in progress, average working days, late list',
+        description: `Figures may be up to ${STATS_FRESH_MS / 1000} s old: one answer serves every identical request (same agency scope and period) for that long.`,
         querystring: z
           .object({
             agency: AGENCY_CODE.optional(),
@@ -37,36 +105,9 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
       const today = vietnamDate(now);
       const fromDate = request.query.from ?? `${today.slice(0, 8)}01`;
       const toDate = request.query.to ?? today;
-      const from = localMidnight(fromDate);
-      const to = new Date(localMidnight(toDate).getTime() + DAY_MS);
       const agencyCodes = agenciesInScope(actor, agency);
-      const stats = await dossierStatistics(db, { agencyCodes, from, to, now });
-      // Working days overdue are counted on each agency's own calendar.
-      const calendars = new Map<string, WorkingCalendar>();
-      const calendarOf = async (code: string) => {
-        if (!calendars.has(code)) calendars.set(code, new WorkingCalendar(await calendarSnapshot(db, code)));
-        return calendars.get(code)!;
-      };
-      const lateList = [];
-      for (const d of stats.lateList) {
-        const cal = await calendarOf(d.agencyCode);
-        lateList.push({ ...d, workingDaysOverdue: Math.round((cal.workingTimeBetween(d.dueAt!.getTime(), stats.asOf.getTime()) / cal.dayWork) * 100) / 100 });
-      }
-      return {
-        period: { from: fromDate, to: toDate, agency: agencyCodes ?? 'all' },
-        received: stats.received,
-        inProgress: stats.inProgress,
-        finished: stats.finished,
-        lateInProgress: stats.lateInProgress,
-        lateFinished: stats.lateFinished,
-        onTimeRate: stats.finished > 0 ? Math.round((stats.finishedOnTime / stats.finished) * 10_000) / 10_000 : null,
-        averageProcessingWorkingDays: stats.averageWorkingDays === null ? null : Math.round(Number(stats.averageWorkingDays) * 100) / 100,
-        byChannel: { online: stats.online, direct: stats.direct, post: stats.post },
-        paidOnline: stats.paidOnline,
-        supplemented: stats.supplemented,
-        refused: stats.refused,
-        lateList,
-      };
+      const key = JSON.stringify([agencyCodes ? [...agencyCodes].sort() : null, fromDate, toDate]);
+      return shared(key, () => statistics(agencyCodes, fromDate, toDate, now));
     },
   );
 };

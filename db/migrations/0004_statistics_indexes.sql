@@ -1,0 +1,3 @@
+DROP INDEX "dossiers_agency_received_idx";--> statement-breakpoint
+CREATE INDEX "dossiers_agency_ended_idx" ON "dossiers" USING btree ("agency_code","processing_ended_at","received_at","due_at","on_time","processing_working_days","refused");--> statement-breakpoint
+CREATE INDEX "dossiers_agency_received_idx" ON "dossiers" USING btree ("agency_code","received_at","processing_ended_at","due_at","on_time","processing_working_days","channel","paid_online","supplement_requests","refused");
