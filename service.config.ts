@@ -12,8 +12,24 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** Where citizens reach the public lookup page, as printed in QR codes (e.g. https://dichvucong.example.gov.vn). */
   PUBLIC_BASE_URL: z.url().optional(),
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For): a
+   * comma-separated list of addresses or CIDR blocks (Fastify's trustProxy). The access log and the
+   * IP allow-lists read that address; unset, the socket's peer is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))),
   DEMO_PASSWORD: z.string().min(1).default('demo'),
   DEMO_INTEGRATOR_KEY: z.string().min(8).default('demo-integrator-key'),
+  /** Failed logins in a row that lock an account, and for how long (minutes). */
+  ACCOUNT_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  ACCOUNT_LOCKOUT_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),
+  /** Accounts without a login for this many days are flagged in the admins' list (SPEC 6). */
+  ACCOUNT_DORMANT_DAYS: z.coerce.number().int().min(1).default(90),
+  /** How long a login lasts (its session and its token). */
+  SESSION_HOURS: z.coerce.number().positive().max(24 * 7).default(8),
   SIMULATORS_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   /** One base URL serving all four registries (the bundled simulators); individual URLs override it. */
   REGISTRIES_URL: z.url().optional(),
@@ -24,6 +40,14 @@ const envSchema = z.object({
 });
 
 export type ServiceConfig = z.infer<typeof envSchema>;
+
+/** The account rules the API applies (api/auth/accounts.ts), from the configuration. */
+export const accountPolicyOf = (config: ServiceConfig) => ({
+  lockoutAttempts: config.ACCOUNT_LOCKOUT_ATTEMPTS,
+  lockoutMinutes: config.ACCOUNT_LOCKOUT_MINUTES,
+  dormantDays: config.ACCOUNT_DORMANT_DAYS,
+  sessionHours: config.SESSION_HOURS,
+});
 
 export function loadServiceConfig(env: Record<string, string | undefined> = process.env): ServiceConfig {
   const parsed = envSchema.safeParse(env);

@@ -4,7 +4,8 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
-import type { AccountDirectory } from './auth/accounts';
+import type { AccountDirectorySource } from './auth/accounts';
+export { LOG_REDACTION } from './logging';
 import { authPlugin } from './auth/plugin';
 import { registerConsole } from './console';
 import { createDossierGateway } from './dossier-gateway';
@@ -12,6 +13,9 @@ import { HttpError, registerErrorHandling } from './errors';
 import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
 import { actionRoutes } from './routes/actions';
+import { adminAccountRoutes } from './routes/admin-accounts';
+import { adminAgencyRoutes } from './routes/admin-agencies';
+import { adminApiKeyRoutes } from './routes/admin-api-keys';
 import { authRoutes } from './routes/auth';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
@@ -27,26 +31,20 @@ export interface AppDeps {
   client: Client;
   db: Database;
   taskQueue: string;
-  accounts: AccountDirectory;
+  /** Accounts, sessions and API keys: opened on `db` (createAccountDirectory in api/auth/accounts.ts). */
+  accounts: AccountDirectorySource;
   jwtSecret: string;
   /** Where citizens reach the public lookup page (the QR codes point there); default: the request's own origin. */
   publicBaseUrl?: string;
   logger?: FastifyServerOptions['logger'];
+  /** The proxies whose X-Forwarded-For is believed (TRUST_PROXY); none by default. */
+  trustProxy?: string[];
 }
-
-/** Personal data never reaches the logs (SPEC 6). */
-export const LOG_REDACTION = {
-  paths: [
-    'req.headers.authorization',
-    'req.headers["x-api-key"]',
-    '*.citizenId', '*.phone', '*.address', '*.dateOfBirth', '*.email', '*.password',
-  ],
-  censor: '[redacted]',
-};
 
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     logger: deps.logger ?? false,
+    ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
     bodyLimit: 256 * 1024,
     // Ids in URLs are opaque; never let a long one through to Temporal.
     routerOptions: { maxParamLength: 128 },
@@ -55,7 +53,7 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   await registerOpenApi(app);
-  await app.register(authPlugin, { accounts: deps.accounts, jwtSecret: deps.jwtSecret });
+  await app.register(authPlugin, { accounts: await deps.accounts.open(deps.db), jwtSecret: deps.jwtSecret });
   // Only routes that ask for it are limited (the public lookup); staff routes sit behind a login.
   await app.register(rateLimit, {
     global: false,
@@ -76,6 +74,9 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(actionRoutes, { gateway });
       await v1.register(documentRoutes, { gateway });
       await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
+      await v1.register(adminAgencyRoutes, { db: deps.db });
+      await v1.register(adminAccountRoutes, { db: deps.db });
+      await v1.register(adminApiKeyRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );

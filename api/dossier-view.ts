@@ -16,6 +16,7 @@ const mask = {
 };
 
 export const maskCitizenId = mask.citizenId;
+export const maskAddress = mask.address;
 
 export function canSeePersonalData(actor: Actor): boolean {
   return actor.roles.some((r) => ROLES_SEEING_PERSONAL_DATA.has(r));

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { openDatabase } from '../db/client';
-import { loadServiceConfig } from '../service.config';
+import { accountPolicyOf, loadServiceConfig } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { createAccountDirectory } from './auth/accounts';
-import { buildApp, LOG_REDACTION } from './app';
+import { buildApp } from './app';
+import { apiLoggerOptions } from './logging';
 
 /** The API as its own process, for production. */
 async function main(): Promise<void> {
@@ -21,10 +22,12 @@ async function main(): Promise<void> {
       demo: config.NODE_ENV !== 'production',
       demoPassword: config.DEMO_PASSWORD,
       demoIntegratorKey: config.DEMO_INTEGRATOR_KEY,
+      policy: accountPolicyOf(config),
     }),
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
     publicBaseUrl: config.PUBLIC_BASE_URL,
-    logger: { level: config.LOG_LEVEL, redact: LOG_REDACTION },
+    logger: apiLoggerOptions(config.LOG_LEVEL),
+    trustProxy: config.TRUST_PROXY,
   });
   const close = async () => {
     await app.close();

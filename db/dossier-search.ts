@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { ScopeFilter } from '../domain/data-scope';
 import type { DossierStatus } from '../domain/dossier-status';
 import type { Database } from './client';
+import { scopeCondition } from './data-scope';
 import { dossiers } from './schema';
 
 export const SORT_KEYS = ['submittedAt', 'receivedAt', 'dueAt'] as const;
@@ -17,6 +19,8 @@ export interface DossierFilter {
   receivedTo?: Date;
   assignee?: string;
   citizenId?: string;
+  /** The caller's data scope: only dossiers its account (or unit) worked on, unless `agency`. */
+  scope?: ScopeFilter;
 }
 
 /**
@@ -43,6 +47,7 @@ export async function searchDossiers(
     filter.receivedTo ? lte(dossiers.receivedAt, filter.receivedTo) : undefined,
     filter.assignee ? eq(dossiers.assignee, filter.assignee) : undefined,
     filter.citizenId ? eq(dossiers.citizenId, filter.citizenId) : undefined,
+    scopeCondition(filter.scope),
     sql`${dossiers.status} is not null`,
   ];
   if (page.after) {

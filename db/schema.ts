@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Application } from '../domain/application';
 import type { DossierState } from '../domain/dossier-state';
 import type { DossierStatus } from '../domain/dossier-status';
 import type { Step, StepBudget } from '../domain/procedure';
+import type { AdminLevel, DataScope, StaffRole } from '../domain/roles';
 import type { CalendarKind, OfficeWindow } from '../domain/working-time';
 
 /**
@@ -78,7 +79,12 @@ export const dossierTransitions = pgTable(
     toStatus: text('to_status').notNull(),
     note: text('note'),
   },
-  (t) => [primaryKey({ columns: [t.reference, t.seq] }), index('dossier_transitions_at_idx').on(t.at)],
+  (t) => [
+    primaryKey({ columns: [t.reference, t.seq] }),
+    index('dossier_transitions_at_idx').on(t.at),
+    // Whether an account has left anything behind (it may be deleted only if not), and its data scope.
+    index('dossier_transitions_username_idx').on(t.username),
+  ],
 );
 
 /** One row per agency and local day; the primary key makes a number impossible to hand out twice. */
@@ -92,11 +98,115 @@ export const dossierCodeCounters = pgTable(
   (t) => [primaryKey({ columns: [t.agencyCode, t.localDate] })],
 );
 
-/** Receiving agencies. Issue 5 adds bank accounts, locations and accounts. */
+/** A unit (phòng, bộ phận) of an agency: what an account's `unit` data scope groups by. */
+export interface AgencyUnit {
+  code: string;
+  name: string;
+}
+
+/** Receiving agencies, managed by level-1 admins. */
 export const agencies = pgTable('agencies', {
+  /** The agency's identifier code (mã định danh), e.g. 000.00.01.H22; the dossier code's prefix. */
   code: text('code').primaryKey(),
   name: text('name').notNull(),
+  /** The beneficiary account the fee is paid into. */
+  bankName: text('bank_name'),
+  bankAccountNumber: text('bank_account_number'),
+  bankAccountHolder: text('bank_account_holder'),
+  /** The receiving location: where the one-stop counter is, and results are handed over. */
+  receivingAddress: text('receiving_address'),
+  units: jsonb('units').$type<AgencyUnit[]>().notNull().default(sql`'[]'::jsonb`),
+  updatedAt: timestamp('updated_at', { withTimezone: true }),
+  updatedBy: text('updated_by'),
 });
+
+/**
+ * Staff accounts. The username never changes (transitions and assignments record it); an account
+ * is closed rather than deleted while anything refers to it.
+ */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: serial('id').primaryKey(),
+    username: text('username').notNull(),
+    fullName: text('full_name').notNull(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    /** One of the agency's units, or none. */
+    unit: text('unit'),
+    roles: text('roles').array().$type<StaffRole[]>().notNull(),
+    /** Set exactly when the roles hold `admin`: 1 national, 2 agency. */
+    adminLevel: integer('admin_level').$type<AdminLevel>(),
+    dataScope: text('data_scope').$type<DataScope>().notNull().default('own'),
+    /** `scrypt$N$r$p$salt$hash` (api/auth/passwords.ts). */
+    passwordHash: text('password_hash').notNull(),
+    mustChangePassword: boolean('must_change_password').notNull().default(true),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
+    /** Failed logins since the last success or lock; reaching the limit locks the account for a while. */
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    status: text('status').$type<'active' | 'closed'>().notNull().default('active'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** CIDR blocks the account may be used from; empty means anywhere. */
+    ipAllowList: text('ip_allow_list').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    createdBy: text('created_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('accounts_username_key').on(t.username),
+    index('accounts_agency_unit_idx').on(t.agencyCode, t.unit),
+    check('accounts_data_scope_check', sql`${t.dataScope} in ('agency', 'unit', 'own')`),
+    check('accounts_status_check', sql`${t.status} in ('active', 'closed')`),
+    check('accounts_admin_level_check', sql`(${t.adminLevel} is not null and ${t.adminLevel} in (1, 2)) = ('admin' = any(${t.roles}))`),
+  ],
+);
+
+/** One row per login: the JWT carries its id (jti), and every request checks it is still open. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Who ended it: the account itself (logout), an admin, or `system` (password change, closure). */
+    revokedBy: text('revoked_by'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_account_idx').on(t.accountId, t.createdAt)],
+);
+
+/**
+ * Integrators' API keys. Only a SHA-256 of the key is kept: the key is 256 random bits, so no
+ * dictionary or brute force can reach it and a slow password hash would add nothing but latency to
+ * every call; a fast hash still keeps a leaked table from being usable as keys.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: serial('id').primaryKey(),
+    /** Also the username its actions are recorded under (e.g. `demo-integrator`). */
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** The key's first characters, to recognise it in a list. */
+    keyPrefix: text('key_prefix').notNull(),
+    /** The agencies it may act for; `{*}` = every agency (the national portal). */
+    agencyCodes: text('agency_codes').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    createdBy: text('created_by').notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: text('revoked_by'),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_name_key').on(t.name), uniqueIndex('api_keys_key_hash_key').on(t.keyHash)],
+);
 
 /** Office hours per agency, as local HH:MM windows. */
 export const officeHours = pgTable('office_hours', {
@@ -152,3 +262,32 @@ export const seedRuns = pgTable('seed_runs', {
   sha256: text('sha256').notNull(),
   appliedAt: timestamp('applied_at', { withTimezone: true }).notNull().default(sql`now()`),
 });
+
+/**
+ * Closed dossiers' Temporal event histories, kept after Temporal forgets the workflow (its retention:
+ * 24 hours on the dev server) so auditors can read and replay them years later. Written once, after
+ * the workflow closed, by the worker's archiver (workers/history-archiver.ts); never updated.
+ */
+export const workflowHistories = pgTable(
+  'workflow_histories',
+  {
+    reference: text('reference').primaryKey(),
+    code: text('code'),
+    agencyCode: text('agency_code').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    runId: text('run_id').notNull(),
+    workflowType: text('workflow_type').notNull(),
+    /** The history as canonical JSON (proto3 JSON, keys sorted, no spaces): exactly the text `sha256` hashes. */
+    history: text('history').notNull(),
+    sha256: text('sha256').notNull(),
+    events: integer('events').notNull(),
+    /** The worker build that completed the last workflow task (as the history's WorkflowTaskCompleted events say). */
+    workerBuildId: text('worker_build_id').notNull(),
+    /** Every build that completed one of its workflow tasks, in order: more than one when a deployment happened mid-dossier. */
+    workerBuildIds: jsonb('worker_build_ids').$type<string[]>().notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }).notNull(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('workflow_histories_code_idx').on(t.code), index('workflow_histories_archived_idx').on(t.archivedAt)],
+);
+

@@ -1,16 +1,109 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import { DEFAULT_OFFICE_HOURS, type CalendarEntry } from '../domain/working-time';
 import type { Database } from './client';
+import type { AdminLevel, DataScope, StaffRole } from '../domain/roles';
+import { insertAccountIfMissing, upsertSeededApiKey } from './accounts';
 import { agencies, calendarChanges, calendarEntries, officeHours, procedureVersions, seedRuns } from './schema';
 
 export const DEMO_AGENCIES = [
-  { code: '000.00.01.H22', name: 'Sở Xây dựng (bộ phận một cửa, demo)' },
-  { code: '000.00.02.H22', name: 'Sở Xây dựng, điểm tiếp nhận 2 (demo)' },
+  {
+    code: '000.00.01.H22',
+    name: 'Sở Xây dựng (bộ phận một cửa, demo)',
+    bankName: 'Ngân hàng TMCP Công Thương Việt Nam, chi nhánh Hà Nội (demo)',
+    bankAccountNumber: '113000000001',
+    bankAccountHolder: 'Sở Xây dựng (demo)',
+    receivingAddress: '16 Cao Bá Quát, phường Điện Biên, Hà Nội (demo)',
+    units: [
+      { code: 'MC', name: 'Bộ phận Một cửa' },
+      { code: 'QLPT', name: 'Phòng Quản lý phương tiện và người lái' },
+      { code: 'VP', name: 'Văn phòng Sở' },
+    ],
+  },
+  {
+    code: '000.00.02.H22',
+    name: 'Sở Xây dựng, điểm tiếp nhận 2 (demo)',
+    bankName: 'Ngân hàng TMCP Công Thương Việt Nam, chi nhánh Hà Nội (demo)',
+    bankAccountNumber: '113000000001',
+    bankAccountHolder: 'Sở Xây dựng (demo)',
+    receivingAddress: '2 Nguyễn Trãi, phường Thanh Xuân, Hà Nội (demo)',
+    units: [{ code: 'MC', name: 'Bộ phận Một cửa' }],
+  },
 ];
+
+export const DEMO_AGENCY = DEMO_AGENCIES[0]!.code;
+
+/**
+ * The demo accounts: ordinary rows, seeded outside production only. Whole-agency scope, so the
+ * walk-through in the README works with any of them, and no forced password change (the demo
+ * password is public anyway; accounts an admin creates must change theirs at first login).
+ */
+export const DEMO_ACCOUNTS: {
+  username: string;
+  fullName: string;
+  roles: StaffRole[];
+  agencyCode: string;
+  unit: string;
+  adminLevel?: AdminLevel;
+}[] = [
+  { username: 'motcua', fullName: 'Cán bộ một cửa', roles: ['one_stop_officer'], agencyCode: DEMO_AGENCY, unit: 'MC' },
+  { username: 'thamdinh', fullName: 'Chuyên viên thẩm định', roles: ['appraiser'], agencyCode: DEMO_AGENCY, unit: 'QLPT' },
+  { username: 'thamdinh2', fullName: 'Chuyên viên thẩm định 2', roles: ['appraiser'], agencyCode: DEMO_AGENCY, unit: 'QLPT' },
+  { username: 'lanhdao', fullName: 'Lãnh đạo phòng', roles: ['leader'], agencyCode: DEMO_AGENCY, unit: 'QLPT' },
+  { username: 'ketoan', fullName: 'Kế toán', roles: ['accountant'], agencyCode: DEMO_AGENCY, unit: 'VP' },
+  { username: 'giamsat', fullName: 'Giám sát', roles: ['supervisor'], agencyCode: DEMO_AGENCY, unit: 'VP' },
+  { username: 'kiemtoan', fullName: 'Kiểm toán', roles: ['auditor'], agencyCode: DEMO_AGENCY, unit: 'VP' },
+  { username: 'quantri', fullName: 'Quản trị', roles: ['admin'], agencyCode: DEMO_AGENCY, unit: 'VP', adminLevel: 1 },
+  { username: 'quantri2', fullName: 'Quản trị đơn vị', roles: ['admin'], agencyCode: DEMO_AGENCY, unit: 'VP', adminLevel: 2 },
+  { username: 'motcua-khac', fullName: 'Cán bộ một cửa điểm 2', roles: ['one_stop_officer'], agencyCode: '000.00.02.H22', unit: 'MC' },
+];
+
+export const DEMO_INTEGRATOR = 'demo-integrator';
+
+/**
+ * Seeds the demo accounts and the demo integrator key (outside production; the caller decides).
+ * Accounts are inserted once per version of the list (seed_runs), so an admin's later edits,
+ * closures and deletions stick, and DEMO_PASSWORD applies to accounts created by that run. The
+ * key's hash follows DEMO_INTEGRATOR_KEY at every start; a revocation sticks.
+ */
+export async function seedDemoAccounts(
+  db: Database,
+  demo: { passwordHash: () => Promise<string>; integratorKeyHash: string; integratorKeyPrefix: string },
+): Promise<void> {
+  await upsertSeededApiKey(db, {
+    name: DEMO_INTEGRATOR,
+    keyHash: demo.integratorKeyHash,
+    keyPrefix: demo.integratorKeyPrefix,
+    agencyCodes: ['*'],
+    createdBy: 'seed',
+  });
+  const sha256 = createHash('sha256').update(JSON.stringify(DEMO_ACCOUNTS)).digest('hex');
+  const [seen] = await db.select().from(seedRuns).where(eq(seedRuns.name, 'demo-accounts'));
+  if (seen?.sha256 === sha256) return;
+  // Demo agencies created before agencies had units and bank details get them now (the units are the demo accounts').
+  for (const { code, ...details } of DEMO_AGENCIES) {
+    await db.update(agencies).set(details).where(and(eq(agencies.code, code), sql`${agencies.units} = '[]'::jsonb`));
+  }
+  const passwordHash = await demo.passwordHash();
+  const scope: DataScope = 'agency';
+  for (const a of DEMO_ACCOUNTS) {
+    await insertAccountIfMissing(db, {
+      ...a,
+      adminLevel: a.adminLevel ?? null,
+      dataScope: scope,
+      passwordHash,
+      mustChangePassword: false,
+      createdBy: 'seed',
+    });
+  }
+  await db
+    .insert(seedRuns)
+    .values({ name: 'demo-accounts', sha256 })
+    .onConflictDoUpdate({ target: seedRuns.name, set: { sha256, appliedAt: new Date() } });
+}
 
 const HOLIDAYS_FILE = path.join(__dirname, 'seeds', 'vn-public-sector.json');
 

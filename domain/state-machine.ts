@@ -11,6 +11,12 @@ import type { Actor, Role } from './roles';
 interface Rule<A extends ActionName> {
   roles: Role[];
   from: DossierStatus[];
+  /**
+   * Why this person may not take the action on this dossier although one of their roles may (the
+   * appraiser it is not assigned to; a payment method that belongs to the other role): refused
+   * like a wrong role (403), not like a wrong state.
+   */
+  who?: (state: DossierState, actor: Actor, body: ActionBody<A>) => string | undefined;
   /** A reason the action is refused in this particular dossier, or undefined when it may go ahead. */
   check?: (state: DossierState, actor: Actor, body: ActionBody<A>, now: number) => string | undefined;
 }
@@ -50,20 +56,19 @@ export const RULES: { [A in ActionName]: Rule<A> } = {
   appraise: {
     roles: ['appraiser'],
     from: ['IN_APPRAISAL'],
-    check: (s, a, b) => {
-      if (s.assignee !== a.username) return `only the assigned appraiser (${s.assignee ?? 'nobody'}) may appraise this dossier`;
-      if (b.outcome === 'supplement' && s.supplement) return ONE_SUPPLEMENT_ONLY;
-      return undefined;
-    },
+    who: (s, a) => (s.assignee !== a.username ? `only the assigned appraiser (${s.assignee ?? 'nobody'}) may appraise this dossier` : undefined),
+    check: (s, _a, b) => (b.outcome === 'supplement' && s.supplement ? ONE_SUPPLEMENT_ONLY : undefined),
   },
   approve: { roles: ['leader'], from: ['AWAITING_APPROVAL'] },
   'send-back': { roles: ['leader'], from: ['AWAITING_APPROVAL'] },
   'record-payment': {
     roles: ['accountant', 'integrator'],
     from: ['AWAITING_PAYMENT'],
-    check: (s, a, b) => {
+    who: (_s, a, b) => {
       const role: Role = b.method === 'online' ? 'integrator' : 'accountant';
-      if (!a.roles.includes(role)) return `a ${b.method} payment is recorded by the ${role}`;
+      return a.roles.includes(role) ? undefined : `a ${b.method} payment is recorded by the ${role}`;
+    },
+    check: (s, _a, b) => {
       const fee = s.feeNotice?.amount ?? s.procedure.feeVnd;
       if (b.amount !== fee) return `the fee is ${fee} VND, the payment says ${b.amount} VND`;
       return undefined;
@@ -123,6 +128,8 @@ export function judgeAction<A extends ActionName>(
   if (!rule.from.includes(state.status)) {
     return { allowed: false, kind: 'state', reason: `${action} is not possible while the dossier is ${state.status}` };
   }
+  const notThisPerson = rule.who?.(state, actor, body);
+  if (notThisPerson) return { allowed: false, kind: 'role', reason: notThisPerson };
   const refusal = rule.check?.(state, actor, body, now);
   if (refusal) return { allowed: false, kind: 'rule', reason: refusal };
   return { allowed: true, role };

@@ -6,8 +6,9 @@ import pino from 'pino';
 import { createActivities, registryUrlsFrom, type RegistryUrls } from '../activities';
 import { createAccountDirectory } from '../api/auth/accounts';
 import { buildApp, LOG_REDACTION } from '../api/app';
+import { apiLoggerOptions } from '../api/logging';
 import { openDatabase } from '../db/client';
-import { loadServiceConfig } from '../service.config';
+import { accountPolicyOf, loadServiceConfig } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { createWorker } from '../workers/create-worker';
@@ -94,11 +95,18 @@ async function main(): Promise<void> {
     client,
     db: database.db,
     taskQueue: temporal.taskQueue,
-    accounts: createAccountDirectory({ demo, demoPassword: config.DEMO_PASSWORD, demoIntegratorKey: config.DEMO_INTEGRATOR_KEY }),
+    // Accounts live in the database; outside production the demo accounts are seeded there.
+    accounts: createAccountDirectory({
+      demo,
+      demoPassword: config.DEMO_PASSWORD,
+      demoIntegratorKey: config.DEMO_INTEGRATOR_KEY,
+      policy: accountPolicyOf(config),
+    }),
     // A fresh secret per run in development: tokens do not outlive the process.
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
     publicBaseUrl: config.PUBLIC_BASE_URL,
-    logger: { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, redact: LOG_REDACTION },
+    logger: apiLoggerOptions(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
+    trustProxy: config.TRUST_PROXY,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   stops.push(() => app.close());
@@ -112,8 +120,9 @@ async function main(): Promise<void> {
     Temporal Web UI ${temporal.externalAddress ? '(external cluster)' : `http://127.0.0.1:${temporal.devServer.uiPort}`}
     Temporal        ${temporal.address}  namespace ${temporal.namespace}
 ${demo ? `  Demo accounts (password "${config.DEMO_PASSWORD}"): motcua (one-stop officer), thamdinh, thamdinh2 (appraisers),
-    lanhdao (leader), ketoan (accountant), giamsat (supervisor), kiemtoan (auditor), quantri (admin)
-  Integrator key: X-API-Key: ${config.DEMO_INTEGRATOR_KEY}` : '  NODE_ENV=production: demo accounts are disabled'}
+    lanhdao (leader), ketoan (accountant), giamsat (supervisor), kiemtoan (auditor),
+    quantri (level-1 admin), quantri2 (level-2 admin of 000.00.01.H22), motcua-khac (one-stop officer of 000.00.02.H22)
+  Integrator key: X-API-Key: ${config.DEMO_INTEGRATOR_KEY}` : '  NODE_ENV=production: no demo accounts (create the first admin with: npx tsx scripts/create-admin.ts)'}
   Ctrl-C stops everything.
 `);
 }

@@ -1,78 +1,236 @@
-import { randomBytes, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
-import type { Actor, Role } from '../../domain/roles';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  activeApiKeyByHash,
+  createSession,
+  findAccount,
+  fullNames,
+  recordFailedLogin,
+  recordLogin,
+  revokeSession,
+  sessionWithAccount,
+  touchApiKey,
+  unitMembers,
+  type AccountRow,
+  type ApiKeyRow,
+} from '../../db/accounts';
+import type { Database } from '../../db/client';
+import { DEMO_AGENCY, seedDemoAccounts } from '../../db/seed';
+import type { Actor } from '../../domain/roles';
+import { HttpError } from '../errors';
+import { ipAllowed } from './ip-allow-list';
+import { DEFAULT_SCRYPT_COST, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './passwords';
+
+export { DEMO_AGENCY };
 
 /**
- * Staff accounts and integrator keys. Issue 5 moves them into PostgreSQL; until then the
- * development build seeds the demo accounts and nothing else.
+ * Staff accounts, their sessions and integrator keys, in PostgreSQL (db/accounts.ts). The demo
+ * accounts are ordinary rows seeded outside production (db/seed.ts).
  */
 
-export interface Account {
-  username: string;
-  fullName: string;
-  roles: Role[];
-  agencyCode: string;
-  passwordHash: string;
+export interface AccountPolicy {
+  /** Failed logins in a row that lock an account… */
+  lockoutAttempts: number;
+  /** …for this long. */
+  lockoutMinutes: number;
+  /** Accounts without a login for this long are flagged in the admin's list (SPEC 6). */
+  dormantDays: number;
+  /** How long a login (its session and its token) lasts. */
+  sessionHours: number;
+  /** The cost new password hashes are made with (tests use a lighter one). */
+  scryptCost: ScryptCost;
+  /** The time, for tests of lockout and dormancy; the database's own defaults are not used for these. */
+  clock: () => Date;
 }
 
-export interface AccountDirectory {
-  authenticate(username: string, password: string): Actor | undefined;
-  find(username: string): Account | undefined;
-  integratorForKey(apiKey: string): Actor | undefined;
-  list(): Account[];
-}
+export const DEFAULT_POLICY: AccountPolicy = {
+  lockoutAttempts: 5,
+  lockoutMinutes: 15,
+  dormantDays: 90,
+  sessionHours: 8,
+  scryptCost: DEFAULT_SCRYPT_COST,
+  clock: () => new Date(),
+};
 
-export const DEMO_AGENCY = '000.00.01.H22';
-
-const DEMO_ACCOUNTS: { username: string; fullName: string; roles: Role[] }[] = [
-  { username: 'motcua', fullName: 'Cán bộ một cửa', roles: ['one_stop_officer'] },
-  { username: 'thamdinh', fullName: 'Chuyên viên thẩm định', roles: ['appraiser'] },
-  { username: 'thamdinh2', fullName: 'Chuyên viên thẩm định 2', roles: ['appraiser'] },
-  { username: 'lanhdao', fullName: 'Lãnh đạo phòng', roles: ['leader'] },
-  { username: 'ketoan', fullName: 'Kế toán', roles: ['accountant'] },
-  { username: 'giamsat', fullName: 'Giám sát', roles: ['supervisor'] },
-  { username: 'kiemtoan', fullName: 'Kiểm toán', roles: ['auditor'] },
-  { username: 'quantri', fullName: 'Quản trị', roles: ['admin'] },
-];
-
-/** scrypt: memory-hard, in Node's standard library, so no native add-on to build. */
-export function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  return `scrypt$${salt.toString('base64')}$${scryptSync(password, salt, 32).toString('base64')}`;
-}
-
-export function verifyPassword(password: string, stored: string): boolean {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  return timingSafeEqual(scryptSync(password, Buffer.from(salt, 'base64'), expected.length), expected);
-}
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
-
-export function createAccountDirectory(opts: {
+export interface DirectoryOptions {
+  /** Seed the demo accounts and the demo key (never in production). */
   demo: boolean;
   demoPassword: string;
   demoIntegratorKey: string;
-}): AccountDirectory {
-  const accounts = new Map<string, Account>();
-  const keys: { hash: Buffer; actor: Actor }[] = [];
-  if (opts.demo) {
-    const passwordHash = hashPassword(opts.demoPassword);
-    for (const a of DEMO_ACCOUNTS) accounts.set(a.username, { ...a, agencyCode: DEMO_AGENCY, passwordHash });
-    // The national portal submits for every agency.
-    keys.push({ hash: sha256(opts.demoIntegratorKey), actor: { username: 'demo-integrator', roles: ['integrator'], agencyCode: '*' } });
-  }
+  policy?: Partial<AccountPolicy>;
+}
+
+/** A staff account as the API answers it: never the hash. */
+export function publicAccount(row: AccountRow, policy: Pick<AccountPolicy, 'dormantDays' | 'clock'>) {
+  const unusedSince = row.lastLoginAt ?? row.createdAt;
+  const now = policy.clock();
   return {
-    authenticate(username, password) {
-      const account = accounts.get(username);
-      if (!account || !verifyPassword(password, account.passwordHash)) return undefined;
-      return { username: account.username, roles: account.roles, agencyCode: account.agencyCode };
+    username: row.username,
+    fullName: row.fullName,
+    agencyCode: row.agencyCode,
+    unit: row.unit,
+    roles: row.roles,
+    adminLevel: row.adminLevel ?? null,
+    scope: row.dataScope,
+    status: row.status,
+    mustChangePassword: row.mustChangePassword,
+    locked: Boolean(row.lockedUntil && row.lockedUntil > now),
+    lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil.toISOString() : null,
+    ipAllowList: row.ipAllowList,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy,
+    closedAt: row.closedAt?.toISOString() ?? null,
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+    unusedSince: unusedSince.toISOString(),
+    /** Unused for ACCOUNT_DORMANT_DAYS or more: to be reviewed and closed (SPEC 6). */
+    dormant: now.getTime() - unusedSince.getTime() >= policy.dormantDays * 86_400_000,
+  };
+}
+
+/** Who a staff account acts as. A level-1 admin is national: its scope is every agency. */
+export function actorOfAccount(row: AccountRow): Actor {
+  return {
+    username: row.username,
+    roles: row.roles,
+    agencyCode: row.adminLevel === 1 ? '*' : row.agencyCode,
+    scope: row.dataScope,
+    unit: row.unit,
+    ...(row.adminLevel ? { adminLevel: row.adminLevel } : {}),
+  };
+}
+
+export function actorOfApiKey(key: Pick<ApiKeyRow, 'name' | 'agencyCodes'>): Actor {
+  const codes = key.agencyCodes;
+  if (codes.includes('*')) return { username: key.name, roles: ['integrator'], agencyCode: '*' };
+  return { username: key.name, roles: ['integrator'], agencyCode: codes[0]!, ...(codes.length > 1 ? { agencyCodes: codes } : {}) };
+}
+
+/**
+ * Keys are `gplx_` + 43 base64url characters (256 random bits). SHA-256 is enough to store them:
+ * there is nothing to guess, so the slowness a password hash buys would only slow every call.
+ */
+export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+export const newApiKey = () => `gplx_${randomBytes(32).toString('base64url')}`;
+export const apiKeyPrefix = (key: string) => key.slice(0, 9);
+
+export interface Session {
+  id: string;
+  accountId: number;
+  mustChangePassword: boolean;
+}
+
+export interface LoginResult {
+  token: { sub: string; jti: string };
+  account: AccountRow;
+  actor: Actor;
+}
+
+export interface AccountDirectory {
+  readonly db: Database;
+  readonly policy: AccountPolicy;
+  login(input: { username: string; password: string; ip: string; userAgent?: string }): Promise<LoginResult>;
+  /** The actor behind a token's session; throws 401 when the session is over, 403 from a foreign address. */
+  sessionActor(claims: { sub: string; jti?: string }, ip: string): Promise<{ actor: Actor; session: Session }>;
+  integratorForKey(apiKey: string): Promise<Actor | undefined>;
+  logout(sessionId: string, by: string): Promise<void>;
+  find(username: string): Promise<AccountRow | undefined>;
+  fullNames(usernames: string[]): Promise<Map<string, string>>;
+  /** The usernames a data scope stands for (the unit's accounts for `unit`). */
+  unitMembers(agencyCode: string, unit: string): Promise<string[]>;
+  hashPassword(password: string): Promise<string>;
+}
+
+/** How buildApp gets the directory: it opens it on the app's database (seeding the demo rows if asked). */
+export interface AccountDirectorySource {
+  open(db: Database): Promise<AccountDirectory>;
+}
+
+const locked = (until: Date) =>
+  new HttpError(423, 'ACCOUNT_LOCKED', `too many failed logins: the account is locked until ${until.toISOString()}; an admin can unlock it sooner`);
+
+export function createAccountDirectory(options: DirectoryOptions): AccountDirectorySource {
+  const policy: AccountPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  return {
+    async open(db) {
+      if (options.demo) {
+        await seedDemoAccounts(db, {
+          passwordHash: () => hashPassword(options.demoPassword, policy.scryptCost),
+          integratorKeyHash: hashApiKey(options.demoIntegratorKey),
+          integratorKeyPrefix: apiKeyPrefix(options.demoIntegratorKey),
+        });
+      }
+      return openDirectory(db, policy);
     },
-    find: (username) => accounts.get(username),
-    integratorForKey(apiKey) {
-      const h = sha256(apiKey);
-      return keys.find((k) => timingSafeEqual(k.hash, h))?.actor;
+  };
+}
+
+export function openDirectory(db: Database, policy: AccountPolicy): AccountDirectory {
+  // An unknown username costs the same scrypt as a known one, so timing does not tell them apart.
+  let dummy: Promise<string> | undefined;
+  const dummyHash = () => (dummy ??= hashPassword(randomBytes(16).toString('hex'), policy.scryptCost));
+
+  return {
+    db,
+    policy,
+    async login({ username, password, ip, userAgent }) {
+      const now = policy.clock();
+      const account = await findAccount(db, username);
+      if (!account) {
+        await verifyPassword(password, await dummyHash());
+        throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
+      }
+      // While locked, the password is not even tried: guessing stops until the lock ends.
+      if (account.lockedUntil && account.lockedUntil > now) throw locked(account.lockedUntil);
+      if (!(await verifyPassword(password, account.passwordHash))) {
+        const after = await recordFailedLogin(db, account.id, now, policy.lockoutAttempts, policy.lockoutMinutes * 60_000);
+        if (after.lockedUntil && after.lockedUntil > now) throw locked(after.lockedUntil);
+        throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
+      }
+      // Past the password: the account's state may now be told to the person who owns it.
+      if (account.status !== 'active') throw new HttpError(403, 'ACCOUNT_CLOSED', 'this account is closed; ask your administrator');
+      if (!ipAllowed(account.ipAllowList, ip)) {
+        throw new HttpError(403, 'IP_NOT_ALLOWED', `this account may not be used from ${ip}`);
+      }
+      const rehash = needsRehash(account.passwordHash, policy.scryptCost) ? await hashPassword(password, policy.scryptCost) : undefined;
+      await recordLogin(db, account.id, now, rehash);
+      const jti = randomBytes(16).toString('base64url');
+      await createSession(db, {
+        id: jti,
+        accountId: account.id,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + policy.sessionHours * 3_600_000),
+        ip,
+        userAgent: userAgent?.slice(0, 512) ?? null,
+      });
+      return { token: { sub: account.username, jti }, account, actor: actorOfAccount(account) };
     },
-    list: () => [...accounts.values()],
+
+    async sessionActor(claims, ip) {
+      const ended = new HttpError(401, 'UNAUTHENTICATED', 'the session has ended (logged out, revoked or expired); log in again');
+      if (!claims.jti) throw ended;
+      const row = await sessionWithAccount(db, claims.jti);
+      const now = policy.clock();
+      if (!row || row.account.username !== claims.sub || row.session.revokedAt || row.session.expiresAt <= now) throw ended;
+      if (row.account.status !== 'active') throw new HttpError(401, 'ACCOUNT_CLOSED', 'this account is closed');
+      if (!ipAllowed(row.account.ipAllowList, ip)) throw new HttpError(403, 'IP_NOT_ALLOWED', `this account may not be used from ${ip}`);
+      return {
+        actor: actorOfAccount(row.account),
+        session: { id: row.session.id, accountId: row.account.id, mustChangePassword: row.account.mustChangePassword },
+      };
+    },
+
+    async integratorForKey(apiKey) {
+      const key = await activeApiKeyByHash(db, hashApiKey(apiKey));
+      if (!key) return undefined;
+      const now = policy.clock();
+      // When it was last used, to the minute: one write a minute per key, not one per call.
+      if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) await touchApiKey(db, key.id, now);
+      return actorOfApiKey(key);
+    },
+
+    logout: (sessionId, by) => revokeSession(db, sessionId, by, policy.clock()),
+    find: (username) => findAccount(db, username),
+    fullNames: (usernames) => fullNames(db, usernames),
+    unitMembers: (agencyCode, unit) => unitMembers(db, agencyCode, unit),
+    hashPassword: (password) => hashPassword(password, policy.scryptCost),
   };
 }

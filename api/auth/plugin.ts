@@ -1,24 +1,30 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Actor, Role } from '../../domain/roles';
+import type { Actor, AdminLevel, Role } from '../../domain/roles';
 import { HttpError } from '../errors';
-import type { AccountDirectory } from './accounts';
+import type { AccountDirectory, Session } from './accounts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
+    /** The login behind a bearer token (absent for API keys). */
+    session?: Session;
   }
   interface FastifyInstance {
-    /** preHandler: who is calling (JWT or X-API-Key), and are they allowed here at all. */
-    requireActor(roles?: readonly Role[]): (request: FastifyRequest) => Promise<void>;
+    /**
+     * preHandler: who is calling (JWT or X-API-Key), and are they allowed here at all. An account
+     * whose password must be changed reaches only the routes that say `pendingPasswordChange`.
+     */
+    requireActor(roles?: readonly Role[], options?: { pendingPasswordChange?: boolean }): (request: FastifyRequest) => Promise<void>;
     accounts: AccountDirectory;
   }
 }
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; roles: Role[]; agency: string };
+    /** Who (the username) and which login (the session id, checked against `sessions` on every request). */
+    payload: { sub: string; jti: string };
   }
 }
 
@@ -27,33 +33,46 @@ export const actorOf = (request: FastifyRequest): Actor => {
   return request.actor;
 };
 
-export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: AccountDirectory; jwtSecret: string }) => {
-  await app.register(fastifyJwt, { secret: opts.jwtSecret, sign: { expiresIn: '8h' } });
-  app.decorate('accounts', opts.accounts);
+/** The caller's admin level; 403 for anyone else, or for a level-2 admin where level 1 is needed. */
+export function adminLevelOf(actor: Actor, needed: AdminLevel = 2): AdminLevel {
+  const level = actor.roles.includes('admin') ? actor.adminLevel : undefined;
+  if (!level || level > needed) throw new HttpError(403, 'FORBIDDEN', needed === 1 ? 'this needs a level-1 (national) admin' : 'this needs an admin');
+  return level;
+}
 
-  async function identify(request: FastifyRequest): Promise<Actor> {
+export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: AccountDirectory; jwtSecret: string }) => {
+  const { accounts } = opts;
+  await app.register(fastifyJwt, { secret: opts.jwtSecret, sign: { expiresIn: `${accounts.policy.sessionHours}h` } });
+  app.decorate('accounts', accounts);
+
+  async function identify(request: FastifyRequest): Promise<{ actor: Actor; session?: Session }> {
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string') {
-      const actor = opts.accounts.integratorForKey(apiKey);
-      if (!actor) throw new HttpError(401, 'UNAUTHENTICATED', 'unknown API key');
-      return actor;
+      const actor = await accounts.integratorForKey(apiKey);
+      if (!actor) throw new HttpError(401, 'UNAUTHENTICATED', 'unknown or revoked API key');
+      return { actor };
     }
     if (!request.headers.authorization) {
       throw new HttpError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <token> or X-API-Key');
     }
+    let claims: { sub: string; jti?: string };
     try {
-      const claims = await request.jwtVerify<{ sub: string; roles: Role[]; agency: string }>();
-      return { username: claims.sub, roles: claims.roles, agencyCode: claims.agency };
+      claims = await request.jwtVerify<{ sub: string; jti?: string }>();
     } catch {
       throw new HttpError(401, 'UNAUTHENTICATED', 'invalid or expired token');
     }
+    return accounts.sessionActor(claims, request.ip);
   }
 
-  app.decorate('requireActor', (roles?: readonly Role[]) => async (request: FastifyRequest) => {
-    const actor = await identify(request);
+  app.decorate('requireActor', (roles?: readonly Role[], options?: { pendingPasswordChange?: boolean }) => async (request: FastifyRequest) => {
+    const { actor, session } = await identify(request);
+    request.actor = actor;
+    request.session = session;
+    if (session?.mustChangePassword && !options?.pendingPasswordChange) {
+      throw new HttpError(403, 'PASSWORD_CHANGE_REQUIRED', 'change your password first: POST /api/v1/auth/password');
+    }
     if (roles && !roles.some((r) => actor.roles.includes(r))) {
       throw new HttpError(403, 'FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
     }
-    request.actor = actor;
   });
 });

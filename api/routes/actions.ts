@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACTION_BODIES, ACTION_NAMES, type ActionName } from '../../domain/actions';
+import { workflowActor } from '../../domain/roles';
 import { RULES } from '../../domain/state-machine';
 import { actorOf } from '../auth/plugin';
 import { coversAgency } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { dossierView } from '../dossier-view';
-import { HttpError } from '../errors';
+import { HttpError, notFound } from '../errors';
 
 const SUMMARIES: Record<ActionName, string> = {
   receive: 'Accept a verified dossier: the legal clock starts and the dossier code is issued',
@@ -56,15 +57,34 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
       async (request) => {
         const actor = actorOf(request);
         const body = request.body as z.output<(typeof ACTION_BODIES)[typeof action]>;
+        const reference = await gateway.resolve(request.params.id);
+        // The workflow is told who acts and for which agency, nothing more. A national actor or a key
+        // scoped to several agencies acts for the dossier's own, once the API has checked that it covers it.
+        let agencyCode = actor.agencyCode;
+        if (actor.agencyCodes || (actor.agencyCode === '*' && action === 'assign')) {
+          agencyCode = (await gateway.stateOf(reference)).agencyCode;
+          if (!coversAgency(actor, agencyCode)) throw notFound(`dossier ${request.params.id}`);
+        }
         if (action === 'assign') {
-          const appraiser = app.accounts.find((body as { appraiser: string }).appraiser);
-          if (!appraiser || !appraiser.roles.includes('appraiser') || !coversAgency(actor, appraiser.agencyCode)) {
+          // An appraiser of the dossier's own agency (SPEC 2), whoever assigns.
+          const appraiser = await app.accounts.find((body as { appraiser: string }).appraiser);
+          if (!appraiser || appraiser.status !== 'active' || !appraiser.roles.includes('appraiser') || appraiser.agencyCode !== agencyCode) {
             throw new HttpError(400, 'VALIDATION_FAILED', 'appraiser: no appraiser of this agency has that username', 'appraiser');
           }
         }
-        const reference = await gateway.resolve(request.params.id);
         const updateId = request.headers['idempotency-key'] ?? randomUUID();
-        const state = await gateway.act(reference, action, { actor, body }, updateId);
+        let state: Awaited<ReturnType<DossierGateway['act']>>;
+        try {
+          state = await gateway.act(reference, action, { actor: workflowActor(actor, agencyCode), body }, updateId);
+        } catch (err) {
+          // Another agency's dossier is not shown to exist (404, as on every read), whatever the workflow
+          // answered: its own agency check (403 "belongs to agency …"), a closed dossier (409), a body it refused (400).
+          if (err instanceof HttpError && err.status !== 404 && agencyCode !== '*' && !actor.agencyCodes) {
+            const owner = (await gateway.stateOf(reference).catch(() => undefined))?.agencyCode;
+            if (owner !== undefined && !coversAgency(actor, owner)) throw notFound(`dossier ${request.params.id}`);
+          }
+          throw err;
+        }
         return dossierView(state, actor);
       },
     );

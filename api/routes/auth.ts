@@ -1,30 +1,137 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { updateAccount, revokeSessions } from '../../db/accounts';
+import { passwordProblems } from '../../domain/password-policy';
+import { STAFF_ROLES, DATA_SCOPES } from '../../domain/roles';
+import { publicAccount } from '../auth/accounts';
+import { verifyPassword } from '../auth/passwords';
 import { HttpError } from '../errors';
 
+const user = z.object({
+  username: z.string(),
+  fullName: z.string(),
+  roles: z.array(z.enum(STAFF_ROLES)),
+  /** '*' for a level-1 (national) admin. */
+  agencyCode: z.string(),
+  unit: z.string().nullable(),
+  scope: z.enum(DATA_SCOPES),
+  adminLevel: z.union([z.literal(1), z.literal(2)]).nullable(),
+});
+
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const accounts = app.accounts;
+
   app.post(
     '/auth/login',
     {
       schema: {
         tags: ['auth'],
         summary: 'Exchange a staff username and password for a JWT (integrators send X-API-Key instead)',
+        description:
+          '401 INVALID_CREDENTIALS for an unknown user or a wrong password alike; 423 ACCOUNT_LOCKED after too many failures; ' +
+          '403 ACCOUNT_CLOSED, 403 IP_NOT_ALLOWED. With `mustChangePassword` the token reaches only /auth/password, /auth/me and /auth/logout.',
         body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
         response: {
           200: z.object({
             token: z.string(),
             tokenType: z.literal('Bearer'),
             expiresIn: z.number(),
-            user: z.object({ username: z.string(), roles: z.array(z.string()), agencyCode: z.string() }),
+            mustChangePassword: z.boolean(),
+            user,
           }),
         },
       },
     },
     async (request) => {
-      const actor = app.accounts.authenticate(request.body.username, request.body.password);
-      if (!actor) throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
-      const token = app.jwt.sign({ sub: actor.username, roles: actor.roles, agency: actor.agencyCode });
-      return { token, tokenType: 'Bearer' as const, expiresIn: 8 * 3600, user: actor };
+      const { token, account, actor } = await accounts.login({
+        username: request.body.username,
+        password: request.body.password,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+      // Fastify's logger and the access log read the actor off the request.
+      request.actor = actor;
+      return {
+        token: app.jwt.sign(token),
+        tokenType: 'Bearer' as const,
+        expiresIn: accounts.policy.sessionHours * 3600,
+        mustChangePassword: account.mustChangePassword,
+        user: {
+          username: account.username,
+          fullName: account.fullName,
+          roles: account.roles,
+          agencyCode: actor.agencyCode,
+          unit: account.unit,
+          scope: account.dataScope,
+          adminLevel: account.adminLevel ?? null,
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      preHandler: app.requireActor(undefined, { pendingPasswordChange: true }),
+      schema: { tags: ['auth'], summary: 'End this login: the token stops working at once', security: [{ bearer: [] }] },
+    },
+    async (request, reply) => {
+      if (!request.session) throw new HttpError(400, 'NOT_A_SESSION', 'API keys have no session to end; an admin revokes a key');
+      await accounts.logout(request.session.id, request.actor!.username);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      preHandler: app.requireActor(undefined, { pendingPasswordChange: true }),
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (required after the first login and after a reset); ends my other logins',
+        security: [{ bearer: [] }],
+        body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(400) }),
+      },
+    },
+    async (request, reply) => {
+      const session = request.session;
+      if (!session) throw new HttpError(400, 'NOT_A_SESSION', 'API keys have no password');
+      const account = await accounts.find(request.actor!.username);
+      if (!account) throw new HttpError(401, 'UNAUTHENTICATED', 'the account no longer exists');
+      const { currentPassword, newPassword } = request.body;
+      if (!(await verifyPassword(currentPassword, account.passwordHash))) {
+        throw new HttpError(403, 'INVALID_CREDENTIALS', 'currentPassword: not your current password', 'currentPassword');
+      }
+      const problems = passwordProblems(newPassword, { username: account.username, current: currentPassword });
+      if (problems.length) {
+        throw new HttpError(
+          400,
+          'WEAK_PASSWORD',
+          `newPassword: ${problems.join('; ')}`,
+          'newPassword',
+          problems.map((message) => ({ field: 'newPassword', message })),
+        );
+      }
+      const now = accounts.policy.clock();
+      await updateAccount(accounts.db, account.id, { passwordHash: await accounts.hashPassword(newPassword), mustChangePassword: false, passwordChangedAt: now }, now);
+      // Whoever else held a login of this account (the reason to change a password) is out.
+      await revokeSessions(accounts.db, account.id, 'system', now, session.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      preHandler: app.requireActor(undefined, { pendingPasswordChange: true }),
+      schema: { tags: ['auth'], summary: 'My account: roles, agency, unit, data scope, and whether my password must change', security: [{ bearer: [] }] },
+    },
+    async (request) => {
+      const actor = request.actor!;
+      if (!request.session) return { username: actor.username, roles: actor.roles, agencyCode: actor.agencyCode, integrator: true };
+      const account = await accounts.find(actor.username);
+      if (!account) throw new HttpError(401, 'UNAUTHENTICATED', 'the account no longer exists');
+      return { ...publicAccount(account, accounts.policy), agencyCode: account.agencyCode, actingFor: actor.agencyCode };
     },
   );
 };

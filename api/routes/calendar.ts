@@ -9,7 +9,8 @@ import {
 import { AGENCY_CODE } from '../../domain/application';
 import { calendarDate, calendarEntryPatchSchema, calendarEntrySchema, officeHoursSchema } from '../../domain/calendar-entry';
 import { DEFAULT_OFFICE_HOURS, HOUR_MS, MINUTE_MS, WorkingCalendar, localIso } from '../../domain/working-time';
-import { actorOf } from '../auth/plugin';
+import { actorOf, adminLevelOf } from '../auth/plugin';
+import { coversAgency } from '../auth/scope';
 import type { CalendarPropagation } from '../calendar-propagation';
 import { HttpError, notFound } from '../errors';
 
@@ -52,6 +53,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
       schema: { tags: ['calendar'], summary: 'Add a date to the holiday table; open dossiers recompute their deadlines', body: calendarEntrySchema },
     },
     async (request, reply) => {
+      adminLevelOf(actorOf(request), 1);
       const { entry, change } = await addEntry(db, request.body, actorOf(request).username).catch(translate);
       const cause = `${entry.kind} ${entry.date} (${entry.name}) was added to the holiday table`;
       return reply.status(201).send({ entry, propagation: await propagate(change, cause, null, request.log) });
@@ -65,6 +67,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
       schema: { tags: ['calendar'], summary: 'Change a date of the holiday table', params: z.object({ date: calendarDate }), body: calendarEntryPatchSchema },
     },
     async (request) => {
+      adminLevelOf(actorOf(request), 1);
       const { entry, change } = await updateEntry(db, request.params.date, request.body, actorOf(request).username).catch(translate);
       const cause = `${entry.date} was changed to ${entry.kind} (${entry.name}) in the holiday table`;
       return { entry, propagation: await propagate(change, cause, null, request.log) };
@@ -78,6 +81,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
       schema: { tags: ['calendar'], summary: 'Remove a date from the holiday table', params: z.object({ date: calendarDate }) },
     },
     async (request) => {
+      adminLevelOf(actorOf(request), 1);
       const { entry, change } = await deleteEntry(db, request.params.date, actorOf(request).username).catch(translate);
       const cause = `${entry.kind} ${entry.date} (${entry.name}) was removed from the holiday table`;
       return { deleted: entry, propagation: await propagate(change, cause, null, request.log) };
@@ -105,6 +109,11 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     },
     async (request) => {
       const { agency } = request.params;
+      const actor = actorOf(request);
+      // A level-2 admin sets its own agency's hours only (level 1: any agency).
+      if (adminLevelOf(actor) === 2 && !coversAgency(actor, agency)) {
+        throw new HttpError(403, 'FORBIDDEN', `agency: a level-2 admin sets the office hours of its own agency (${actor.agencyCode}) only`, 'agency');
+      }
       if (!(await agencyExists(db, agency))) throw new HttpError(400, 'UNKNOWN_AGENCY', `agency: no agency ${agency}`, 'agency');
       const { change } = await setOfficeHours(db, agency, request.body.windows, actorOf(request).username);
       const cause = `the office hours of ${agency} changed to ${request.body.windows.map((w) => `${w.start}–${w.end}`).join(', ')}`;
@@ -119,6 +128,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
       schema: { tags: ['calendar'], summary: 'Tell every open dossier to reload the calendar (after a propagation failed to start)' },
     },
     async (request, reply) => {
+      adminLevelOf(actorOf(request), 1);
       const changeId = Date.now();
       return reply.status(202).send(await propagation.start(changeId, 'the calendar was re-propagated by an administrator', null).catch((err: unknown) => {
         request.log.error({ err }, 'propagation failed');

@@ -4,7 +4,7 @@ import { FORM_CODES, FORM_TITLES, documentFileName, renderDocument, unavailableR
 import type { DossierState } from '../../domain/dossier-state';
 import type { Actor } from '../../domain/roles';
 import { actorOf } from '../auth/plugin';
-import { coversAgency } from '../auth/scope';
+import { dossierInScope } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { canSeePersonalData, dossierView } from '../dossier-view';
 import { HttpError, notFound } from '../errors';
@@ -47,14 +47,17 @@ export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> 
       const actor = actorOf(request);
       const { id, form } = request.params;
       const state = await gateway.stateOf(await gateway.resolve(id));
-      // Another agency's dossier is not shown to exist.
-      if (!coversAgency(actor, state.agencyCode)) throw notFound(`dossier ${id}`);
+      // Another agency's dossier, or one outside the account's data scope, is not shown to exist.
+      if (!(await dossierInScope(app.accounts, actor, state))) throw notFound(`dossier ${id}`);
       const reason = unavailableReason(form, state);
       if (reason) throw new HttpError(409, 'DOCUMENT_NOT_AVAILABLE', reason);
+      const names = await app.accounts.fullNames([
+        ...new Set([...state.transitions.map((t) => t.actor.username), state.supplement?.requestedBy, state.refusal?.by, state.apology?.reschedule?.by].filter((u): u is string => Boolean(u))),
+      ]);
       const pdf = await renderDocument(form, asSeenBy(state, actor), new Date(), {
         personName: (username) => {
-          const account = app.accounts.find(username);
-          return account ? `${account.fullName} (${username})` : undefined;
+          const fullName = names.get(username);
+          return fullName ? `${fullName} (${username})` : undefined;
         },
       });
       return reply

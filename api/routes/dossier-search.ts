@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { SORT_KEYS, searchDossiers } from '../../db/dossier-search';
 import { AGENCY_CODE } from '../../domain/application';
+import { scopeFilterOf } from '../../domain/data-scope';
 import { DOSSIER_STATUSES, type DossierStatus } from '../../domain/dossier-status';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
@@ -79,6 +80,7 @@ export const dossierSearchRoutes: FastifyPluginAsyncZod<{ db: Database }> = asyn
           receivedTo: q.receivedTo ? new Date(q.receivedTo) : undefined,
           assignee: q.assignee,
           citizenId: q.citizenId,
+          scope: scopeFilterOf(actor),
         },
         { sort: q.sort, order: q.order, limit: q.limit, after: after ? { value: after.v, reference: after.r } : undefined },
       );

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { applicationSchema } from '../../domain/application';
 import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { actorOf } from '../auth/plugin';
-import { coversAgency } from '../auth/scope';
+import { coversAgency, dossierInScope } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { dossierView } from '../dossier-view';
-import { notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
 
 const STAFF_AND_INTEGRATORS = [
   'one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervisor', 'auditor', 'admin', 'integrator',
@@ -29,6 +29,9 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
       },
     },
     async (request, reply) => {
+      if (!coversAgency(actorOf(request), request.body.agencyCode)) {
+        throw new HttpError(403, 'FORBIDDEN', `agencyCode: this API key is not scoped to agency ${request.body.agencyCode}`, 'agencyCode');
+      }
       const { reference, status, created } = await gateway.submit(request.body);
       return reply.status(created ? 201 : 200).send({ reference, status: status as (typeof DOSSIER_STATUSES)[number] });
     },
@@ -48,8 +51,8 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
     async (request) => {
       const actor = actorOf(request);
       const state = await gateway.lookup(request.params.id);
-      // Another agency's dossier is not shown to exist.
-      if (!coversAgency(actor, state.agencyCode)) throw notFound(`dossier ${request.params.id}`);
+      // Another agency's dossier, or one outside the account's data scope, is not shown to exist.
+      if (!(await dossierInScope(app.accounts, actor, state))) throw notFound(`dossier ${request.params.id}`);
       return dossierView(state, actor);
     },
   );

@@ -9,6 +9,7 @@ import { calendarDate } from '../../domain/calendar-entry';
 import { DAY_MS, localIso } from '../../domain/working-time';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
+import { canSeePersonalData, maskAddress } from '../dossier-view';
 
 const KEEPERS = ['one_stop_officer', 'leader', 'supervisor', 'admin'] as const;
 const localMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`));
@@ -32,6 +33,8 @@ export const trackingRegisterRoutes: FastifyPluginAsyncZod<{ db: Database }> = a
       const actor = actorOf(request);
       const { from, to, agency } = request.query;
       const agencyCodes = agenciesInScope(actor, agency);
+      // The applicant's address is personal data: masked for the roles that see it masked on screen (SPEC 6).
+      const address = (a: string | undefined) => (a === undefined ? '' : canSeePersonalData(actor) ? a : maskAddress(a));
       const rows = await db
         .select()
         .from(dossiers)
@@ -48,7 +51,7 @@ export const trackingRegisterRoutes: FastifyPluginAsyncZod<{ db: Database }> = a
           i + 1,
           d.code ?? '',
           d.application?.applicant.fullName ?? '',
-          d.application?.applicant.address ?? '',
+          address(d.application?.applicant.address),
           when(d.receivedAt),
           when(d.dueAt),
           when(d.processingEndedAt),

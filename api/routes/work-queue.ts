@@ -9,7 +9,12 @@ import { agenciesInScope } from '../auth/scope';
 
 const WORKERS = ['one_stop_officer', 'appraiser', 'leader', 'accountant'] as const;
 
-/** "What waits for me": the officer's list, late first, each with the actions it offers. */
+/**
+ * "What waits for me": the officer's list, late first, each with the actions it offers. Not
+ * narrowed by the account's data scope (own / unit): the queue shows the work that waits for the
+ * account's roles in its agency — a dossier awaiting receipt has been worked on by nobody yet, and
+ * would otherwise reach no one. The scope narrows search and look-up (api/auth/scope.ts).
+ */
 export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
   app.get(
     '/work-queue',

@@ -44,6 +44,13 @@ describe('the state machine', () => {
     expect(judgeAction(dossier(), 'receive', actors.officer, {}, NOW)).toEqual({ allowed: true, role: 'one_stop_officer' });
     const supplemented = dossier({ supplement: { stage: 'intake', items: [], requestedAt: '', requestedBy: 'motcua', returnTo: 'AWAITING_RECEIPT' } });
     expect(judgeAction(supplemented, 'request-supplement', actors.officer, { items: [{ name: 'a', reason: 'b' }] }, NOW)).toMatchObject({ allowed: false, kind: 'rule' });
+    // The wrong person for a role they hold is refused like a wrong role (403), not like a wrong state.
+    const assigned = dossier({ status: 'IN_APPRAISAL', assignee: 'thamdinh' });
+    expect(judgeAction(assigned, 'appraise', actors.otherAppraiser, { outcome: 'pass' }, NOW)).toMatchObject({ allowed: false, kind: 'role' });
+    expect(judgeAction(assigned, 'appraise', actors.appraiser, { outcome: 'pass' }, NOW)).toEqual({ allowed: true, role: 'appraiser' });
+    const due = dossier({ status: 'AWAITING_PAYMENT' });
+    expect(judgeAction(due, 'record-payment', actors.accountant, { amount: 135_000, method: 'online', transactionRef: 'x' }, NOW)).toMatchObject({ allowed: false, kind: 'role' });
+    expect(judgeAction(due, 'record-payment', actors.accountant, { amount: 1, method: 'counter', transactionRef: 'x' }, NOW)).toMatchObject({ allowed: false, kind: 'rule' });
   });
 
   it('allows withdrawal only before approval', () => {

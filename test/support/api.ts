@@ -1,18 +1,30 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { createAccountDirectory } from '../../api/auth/accounts';
+import { createAccountDirectory, type AccountPolicy } from '../../api/auth/accounts';
 import { buildApp } from '../../api/app';
 import type { Stack } from './stack';
 
 export const INTEGRATOR_KEY = 'test-integrator-key';
 
-export async function buildTestApp(stack: Stack, client: Client = stack.env.client): Promise<FastifyInstance> {
+/** Passwords hashed at about a sixth of production's scrypt cost: the tests log in often, on two cores. */
+export const TEST_SCRYPT_COST = { N: 2 ** 14, r: 8, p: 1 };
+
+export async function buildTestApp(
+  stack: Stack,
+  client: Client = stack.env.client,
+  policy: Partial<AccountPolicy> = {},
+): Promise<FastifyInstance> {
   const app = await buildApp({
     client,
     db: stack.database.db,
     taskQueue: stack.taskQueue,
-    accounts: createAccountDirectory({ demo: true, demoPassword: 'demo', demoIntegratorKey: INTEGRATOR_KEY }),
+    accounts: createAccountDirectory({
+      demo: true,
+      demoPassword: 'demo',
+      demoIntegratorKey: INTEGRATOR_KEY,
+      policy: { scryptCost: TEST_SCRYPT_COST, ...policy },
+    }),
     jwtSecret: 'test-secret-test-secret-test-secret-0123',
   });
   await app.ready();
@@ -36,7 +48,7 @@ export class Caller {
     return new Caller(app, { authorization: `Bearer ${res.json<{ token: string }>().token}` });
   }
 
-  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) {
+  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
     return this.app.inject({ method, url, headers: this.headers, ...(body === undefined ? {} : { payload: body as object }) });
   }
 

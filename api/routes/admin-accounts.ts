@@ -1,0 +1,355 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  accountDependencies,
+  deleteAccount,
+  findAccount,
+  findAgency,
+  insertAccountNamed,
+  listAccounts,
+  listSessions,
+  revokeSessions,
+  updateAccount,
+  type AccountRow,
+} from '../../db/accounts';
+import type { Database } from '../../db/client';
+import { manageRefusal, type AccountShape, type Administrator } from '../../domain/account-admin';
+import { AGENCY_CODE } from '../../domain/application';
+import { DATA_SCOPES, STAFF_ROLES, type Actor, type AdminLevel, type StaffRole } from '../../domain/roles';
+import { usernameBase } from '../../domain/username';
+import { publicAccount } from '../auth/accounts';
+import { normaliseCidr } from '../auth/ip-allow-list';
+import { generateInitialPassword } from '../auth/passwords';
+import { actorOf, adminLevelOf } from '../auth/plugin';
+import { HttpError, notFound } from '../errors';
+
+const roles = z
+  .array(z.enum(STAFF_ROLES))
+  .min(1)
+  .refine((list) => new Set(list).size === list.length, 'each role once');
+const adminLevel = z.union([z.literal(1), z.literal(2)]).describe('required with the admin role: 1 national, 2 agency');
+const ipAllowList = z
+  .array(z.string().max(64))
+  .max(50)
+  .transform((list, ctx) =>
+    list.map((entry, i) => {
+      const cidr = normaliseCidr(entry);
+      if (!cidr) ctx.addIssue({ code: 'custom', path: [i], message: `${entry}: not an IP address or CIDR block` });
+      return cidr ?? entry;
+    }),
+  )
+  .describe('CIDR blocks the account may be used from (SPEC 6: admin and one-stop accounts); empty: anywhere');
+const usernameParam = z.object({ username: z.string().min(1).max(64) });
+
+const accountBody = z.object({
+  fullName: z.string().trim().min(1).max(200),
+  agencyCode: AGENCY_CODE.optional().describe("a level-2 admin's own agency when omitted (required of a level-1 admin)"),
+  unit: z.string().min(1).max(16).nullable().optional(),
+  roles,
+  adminLevel: adminLevel.optional(),
+  scope: z.enum(DATA_SCOPES).default('own').describe('whole agency, own unit, or own dossiers (the default)'),
+  ipAllowList: ipAllowList.default([]),
+});
+const patchBody = z.object({
+  fullName: z.string().trim().min(1).max(200).optional(),
+  unit: z.string().min(1).max(16).nullable().optional(),
+  roles: roles.optional(),
+  adminLevel: adminLevel.nullable().optional(),
+  scope: z.enum(DATA_SCOPES).optional(),
+  ipAllowList: ipAllowList.optional(),
+});
+
+function administrator(actor: Actor): Administrator {
+  return { adminLevel: adminLevelOf(actor), agencyCode: actor.agencyCode };
+}
+
+function assertManages(admin: Administrator, target: AccountShape): void {
+  const refusal = manageRefusal(admin, target);
+  if (refusal) throw new HttpError(403, 'FORBIDDEN', refusal);
+}
+
+/** `admin` in the roles exactly when an admin level is given. */
+function checkAdminLevel(rolesHeld: readonly StaffRole[], level: AdminLevel | null | undefined): void {
+  if (rolesHeld.includes('admin') && !level) throw new HttpError(400, 'VALIDATION_FAILED', 'adminLevel: required with the admin role', 'adminLevel');
+  if (!rolesHeld.includes('admin') && level) throw new HttpError(400, 'VALIDATION_FAILED', 'adminLevel: only with the admin role', 'adminLevel');
+}
+
+export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
+  const accounts = app.accounts;
+  const policy = accounts.policy;
+  const admin = app.requireActor(['admin']);
+  const view = (row: AccountRow) => publicAccount(row, policy);
+
+  async function checkUnit(agencyCode: string, unit: string | null | undefined): Promise<void> {
+    const agency = await findAgency(db, agencyCode);
+    if (!agency) throw new HttpError(400, 'VALIDATION_FAILED', `agencyCode: no agency ${agencyCode}`, 'agencyCode');
+    if (unit && !agency.units.some((u) => u.code === unit)) {
+      throw new HttpError(400, 'VALIDATION_FAILED', `unit: agency ${agencyCode} has no unit ${unit} (units: ${agency.units.map((u) => u.code).join(', ') || 'none'})`, 'unit');
+    }
+  }
+
+  /** The account named in the URL, if this admin may manage it. */
+  async function managed(actor: Actor, username: string): Promise<AccountRow> {
+    const row = await findAccount(db, username);
+    if (!row) throw notFound(`account ${username}`);
+    assertManages(administrator(actor), row);
+    return row;
+  }
+
+  function notSelf(actor: Actor, row: AccountRow, what: string): void {
+    if (row.username === actor.username) throw new HttpError(409, 'OWN_ACCOUNT', `you cannot ${what} your own account`);
+  }
+
+  app.get(
+    '/admin/accounts',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Accounts: a level-2 admin sees its agency, level 1 every agency; `dormant` flags accounts unused for ACCOUNT_DORMANT_DAYS',
+        security: [{ bearer: [] }],
+        querystring: z.object({
+          agency: AGENCY_CODE.optional(),
+          unit: z.string().min(1).max(16).optional(),
+          status: z.enum(['active', 'closed']).optional(),
+          dormant: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only accounts unused for ACCOUNT_DORMANT_DAYS'),
+        }),
+      },
+    },
+    async (request) => {
+      const me = administrator(actorOf(request));
+      const q = request.query;
+      if (me.adminLevel === 2 && q.agency && q.agency !== me.agencyCode) {
+        throw new HttpError(403, 'FORBIDDEN', `agency: a level-2 admin sees its own agency (${me.agencyCode}) only`, 'agency');
+      }
+      const rows = await listAccounts(db, {
+        agencyCode: me.adminLevel === 2 ? me.agencyCode : q.agency,
+        unit: q.unit,
+        status: q.status,
+        unusedBefore: q.dormant ? new Date(policy.clock().getTime() - policy.dormantDays * 86_400_000) : undefined,
+      });
+      const items = rows.map(view).filter((a) => (q.dormant === false ? !a.dormant : true));
+      return { items, dormantDays: policy.dormantDays };
+    },
+  );
+
+  app.post(
+    '/admin/accounts',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Create an account: its username comes from the full name (nguyenvana, then nguyenvana01…); the initial password is returned once',
+        description: 'The new account must change its password at first login. A level-2 admin creates non-admin accounts of its own agency only.',
+        security: [{ bearer: [] }],
+        body: accountBody,
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const me = administrator(actor);
+      const body = request.body;
+      const agencyCode = body.agencyCode ?? (me.adminLevel === 2 ? me.agencyCode : undefined);
+      if (!agencyCode) throw new HttpError(400, 'VALIDATION_FAILED', 'agencyCode: required', 'agencyCode');
+      checkAdminLevel(body.roles, body.adminLevel);
+      assertManages(me, { agencyCode, adminLevel: body.adminLevel });
+      await checkUnit(agencyCode, body.unit);
+      const base = usernameBase(body.fullName);
+      if (!base) throw new HttpError(400, 'VALIDATION_FAILED', 'fullName: has no Latin letters to make a username of', 'fullName');
+      // Made for the base name: a password that does not contain `nguyenvana` does not contain `nguyenvana01` either.
+      const initialPassword = generateInitialPassword(base);
+      const now = policy.clock();
+      const row = await insertAccountNamed(db, base, {
+        fullName: body.fullName,
+        agencyCode,
+        unit: body.unit ?? null,
+        roles: body.roles,
+        adminLevel: body.adminLevel ?? null,
+        dataScope: body.scope,
+        passwordHash: await accounts.hashPassword(initialPassword),
+        mustChangePassword: true,
+        ipAllowList: body.ipAllowList,
+        createdAt: now,
+        createdBy: actor.username,
+      });
+      return reply.status(201).send({ account: view(row), initialPassword });
+    },
+  );
+
+  app.get(
+    '/admin/accounts/:username',
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'One account', security: [{ bearer: [] }], params: usernameParam } },
+    async (request) => view(await managed(actorOf(request), request.params.username)),
+  );
+
+  app.patch(
+    '/admin/accounts/:username',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Change an account: full name, unit, roles, admin level, data scope, IP allow-list (the username never changes)',
+        description: 'Takes effect at the account’s next request: roles and scope are read from the database every time.',
+        security: [{ bearer: [] }],
+        params: usernameParam,
+        body: patchBody,
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const row = await managed(actor, request.params.username);
+      const body = request.body;
+      const nextRoles = body.roles ?? row.roles;
+      const nextLevel = body.adminLevel !== undefined ? body.adminLevel : nextRoles.includes('admin') ? row.adminLevel : null;
+      if (body.roles || body.adminLevel !== undefined) notSelf(actor, row, 'change the roles of');
+      checkAdminLevel(nextRoles, nextLevel);
+      assertManages(administrator(actor), { agencyCode: row.agencyCode, adminLevel: nextLevel });
+      if (body.unit !== undefined) await checkUnit(row.agencyCode, body.unit);
+      const saved = await updateAccount(
+        db,
+        row.id,
+        {
+          ...(body.fullName !== undefined ? { fullName: body.fullName } : {}),
+          ...(body.unit !== undefined ? { unit: body.unit } : {}),
+          roles: nextRoles,
+          adminLevel: nextLevel ?? null,
+          ...(body.scope !== undefined ? { dataScope: body.scope } : {}),
+          ...(body.ipAllowList !== undefined ? { ipAllowList: body.ipAllowList } : {}),
+        },
+        policy.clock(),
+      );
+      return view(saved);
+    },
+  );
+
+  app.post(
+    '/admin/accounts/:username/close',
+    {
+      preHandler: admin,
+      schema: { tags: ['admin'], summary: 'Close an account: it can no longer log in and its logins end at once', security: [{ bearer: [] }], params: usernameParam },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const row = await managed(actor, request.params.username);
+      notSelf(actor, row, 'close');
+      const now = policy.clock();
+      const saved = row.status === 'closed' ? row : await updateAccount(db, row.id, { status: 'closed', closedAt: now }, now);
+      await revokeSessions(db, row.id, actor.username, now);
+      return view(saved);
+    },
+  );
+
+  app.post(
+    '/admin/accounts/:username/reopen',
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'Reopen a closed account', security: [{ bearer: [] }], params: usernameParam } },
+    async (request) => {
+      const row = await managed(actorOf(request), request.params.username);
+      const now = policy.clock();
+      return view(await updateAccount(db, row.id, { status: 'active', closedAt: null, failedAttempts: 0, lockedUntil: null }, now));
+    },
+  );
+
+  app.post(
+    '/admin/accounts/:username/unlock',
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'Lift a lockout after failed logins', security: [{ bearer: [] }], params: usernameParam } },
+    async (request) => {
+      const row = await managed(actorOf(request), request.params.username);
+      return view(await updateAccount(db, row.id, { failedAttempts: 0, lockedUntil: null }, policy.clock()));
+    },
+  );
+
+  app.post(
+    '/admin/accounts/:username/reset-password',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Set a new one-time password (returned once): the account must change it at its next login; its logins end and any lock is lifted',
+        security: [{ bearer: [] }],
+        params: usernameParam,
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const row = await managed(actor, request.params.username);
+      const initialPassword = generateInitialPassword(row.username);
+      const now = policy.clock();
+      const saved = await updateAccount(
+        db,
+        row.id,
+        { passwordHash: await accounts.hashPassword(initialPassword), mustChangePassword: true, failedAttempts: 0, lockedUntil: null },
+        now,
+      );
+      await revokeSessions(db, row.id, actor.username, now);
+      return { account: view(saved), initialPassword };
+    },
+  );
+
+  app.get(
+    '/admin/accounts/:username/sessions',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: "An account's logins, newest first: when, from where (IP, user agent), and when and by whom each ended",
+        security: [{ bearer: [] }],
+        params: usernameParam,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      },
+    },
+    async (request) => {
+      const row = await managed(actorOf(request), request.params.username);
+      const now = policy.clock();
+      const items = await listSessions(db, row.id, request.query.limit);
+      return {
+        items: items.map((s) => ({
+          id: s.id.slice(0, 8),
+          createdAt: s.createdAt.toISOString(),
+          expiresAt: s.expiresAt.toISOString(),
+          revokedAt: s.revokedAt?.toISOString() ?? null,
+          revokedBy: s.revokedBy,
+          active: !s.revokedAt && s.expiresAt > now,
+          ip: s.ip,
+          userAgent: s.userAgent,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/admin/accounts/:username/sessions/revoke',
+    {
+      preHandler: admin,
+      schema: { tags: ['admin'], summary: "End every login of an account at once (its tokens stop working)", security: [{ bearer: [] }], params: usernameParam },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const row = await managed(actor, request.params.username);
+      return { revoked: await revokeSessions(db, row.id, actor.username, policy.clock(), row.username === actor.username ? request.session?.id : undefined) };
+    },
+  );
+
+  app.delete(
+    '/admin/accounts/:username',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Delete an account that left nothing behind; 409 ACCOUNT_IN_USE with the reason otherwise (close it instead)',
+        security: [{ bearer: [] }],
+        params: usernameParam,
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const row = await managed(actor, request.params.username);
+      notSelf(actor, row, 'delete');
+      const reasons = await accountDependencies(db, row.username);
+      if (reasons.length) {
+        throw new HttpError(409, 'ACCOUNT_IN_USE', `account ${row.username} cannot be deleted: ${reasons.join('; ')}; close it instead`);
+      }
+      await deleteAccount(db, row.id);
+      return reply.status(204).send();
+    },
+  );
+};

@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findAgency, findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../db/accounts';
+import type { Database } from '../../db/client';
+import { apiKeyRefusal, type Administrator } from '../../domain/account-admin';
+import { AGENCY_CODE } from '../../domain/application';
+import type { Actor } from '../../domain/roles';
+import { apiKeyPrefix, hashApiKey, newApiKey } from '../auth/accounts';
+import { actorOf, adminLevelOf } from '../auth/plugin';
+import { HttpError, notFound } from '../errors';
+
+const view = (row: ApiKeyRow) => ({
+  id: row.id,
+  name: row.name,
+  keyPrefix: row.keyPrefix,
+  agencyCodes: row.agencyCodes,
+  createdAt: row.createdAt.toISOString(),
+  createdBy: row.createdBy,
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+  revokedBy: row.revokedBy,
+  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+});
+
+const administrator = (actor: Actor): Administrator => ({ adminLevel: adminLevelOf(actor), agencyCode: actor.agencyCode });
+
+/**
+ * Integrators' API keys: created (the key is shown once, only its SHA-256 is kept), listed (never
+ * the key), revoked (it stops working at the next call). A level-1 admin manages every key; a
+ * level-2 admin the keys scoped to its own agency.
+ */
+export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
+  const admin = app.requireActor(['admin']);
+  const now = () => app.accounts.policy.clock();
+
+  app.get(
+    '/admin/api-keys',
+    { preHandler: admin, schema: { tags: ['admin'], summary: 'API keys (never the key itself)', security: [{ bearer: [] }] } },
+    async (request) => {
+      const me = administrator(actorOf(request));
+      return { items: (await listApiKeys(db, me.adminLevel === 2 ? me.agencyCode : undefined)).map(view) };
+    },
+  );
+
+  app.post(
+    '/admin/api-keys',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Create an integrator key scoped to agencies ("*": every agency); the key is in this answer and nowhere else',
+        security: [{ bearer: [] }],
+        body: z.object({
+          name: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 to 64 lower-case letters, digits, . _ -')
+            .describe('who holds it; also the username its actions are recorded under'),
+          agencyCodes: z
+            .array(z.union([AGENCY_CODE, z.literal('*')]))
+            .min(1)
+            .max(100)
+            .refine((c) => !c.includes('*') || c.length === 1, '"*" stands alone'),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const me = administrator(actor);
+      const agencyCodes = [...new Set(request.body.agencyCodes)];
+      const refusal = apiKeyRefusal(me, agencyCodes);
+      if (refusal) throw new HttpError(403, 'FORBIDDEN', refusal);
+      for (const code of agencyCodes) {
+        if (code !== '*' && !(await findAgency(db, code))) throw new HttpError(400, 'VALIDATION_FAILED', `agencyCodes: no agency ${code}`, 'agencyCodes');
+      }
+      const key = newApiKey();
+      const row = await insertApiKey(db, {
+        name: request.body.name,
+        keyHash: hashApiKey(key),
+        keyPrefix: apiKeyPrefix(key),
+        agencyCodes,
+        createdAt: now(),
+        createdBy: actor.username,
+      });
+      if (!row) throw new HttpError(409, 'API_KEY_EXISTS', `a key named ${request.body.name} exists (names are kept after revocation)`, 'name');
+      return reply.status(201).send({ ...view(row), key });
+    },
+  );
+
+  app.post(
+    '/admin/api-keys/:id/revoke',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a key: it stops working at once (the row stays, for the record of what it did)',
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.coerce.number().int().positive() }),
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const me = administrator(actor);
+      const row = await findApiKey(db, request.params.id);
+      if (!row) throw notFound(`API key ${request.params.id}`);
+      const refusal = apiKeyRefusal(me, row.agencyCodes);
+      if (refusal) throw new HttpError(403, 'FORBIDDEN', refusal);
+      return view((await revokeApiKey(db, row.id, actor.username, now())) ?? row);
+    },
+  );
+};
