@@ -13,6 +13,7 @@ import { HttpError, registerErrorHandling } from './errors';
 import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
 import { actionRoutes } from './routes/actions';
+import { auditRoutes } from './routes/audit';
 import { adminAccountRoutes } from './routes/admin-accounts';
 import { adminAgencyRoutes } from './routes/admin-agencies';
 import { adminApiKeyRoutes } from './routes/admin-api-keys';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(trackingRegisterRoutes, { db: deps.db });
       await v1.register(actionRoutes, { gateway });
       await v1.register(documentRoutes, { gateway });
+      await v1.register(auditRoutes, { client: deps.client, db: deps.db });
       await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
       await v1.register(adminAgencyRoutes, { db: deps.db });
       await v1.register(adminAccountRoutes, { db: deps.db });

@@ -11,7 +11,8 @@ import { openDatabase } from '../db/client';
 import { accountPolicyOf, loadServiceConfig } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
-import { createWorker } from '../workers/create-worker';
+import { createWorker, workerBuildId } from '../workers/create-worker';
+import { startHistoryArchiver } from '../workers/history-archiver';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 /**
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: temporal.address });
   stops.push(() => connection.close());
   const client = new Client({ connection, namespace: temporal.namespace });
+  // Closed dossiers' histories go to the database before Temporal's retention (24 h here) drops them.
+  const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: await workerBuildId(), log: { info: log, warn: (m) => logger.warn(m) } });
+  stops.push(() => archiver.stop());
   const demo = config.NODE_ENV !== 'production';
   const app = await buildApp({
     client,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createActivities } from '../activities';
@@ -12,7 +13,29 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-const quietBundlerLogger = {
+let buildId: Promise<string> | undefined;
+
+/**
+ * The worker build: what identifies the workflow code a worker runs. `WORKER_BUILD_ID` when the
+ * deployment sets one (e.g. a release tag), otherwise `bundle-sha256:` and the sha256 of the
+ * workflow bundle's code, so any change to the workflow code, or to what it imports, is a new build.
+ * Computed once per process. The worker passes it to Temporal, which stamps it on every
+ * WorkflowTaskCompleted event: a history says which builds ran it.
+ */
+export function workerBuildId(): Promise<string> {
+  buildId ??= (async () => {
+    const fromEnv = process.env.WORKER_BUILD_ID?.trim();
+    if (fromEnv) {
+      if (fromEnv.length > 255) throw new Error('WORKER_BUILD_ID: at most 255 characters');
+      return fromEnv;
+    }
+    const { code } = await workflowBundle();
+    return `bundle-sha256:${createHash('sha256').update(code).digest('hex')}`;
+  })();
+  return buildId;
+}
+
+export const quietBundlerLogger = {
   log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
   warn: (m: string, meta?: Record<string, unknown>) => console.warn(m, meta ?? ''),
   error: (m: string, meta?: Record<string, unknown>) => console.error(m, meta ?? ''),
@@ -31,6 +54,9 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: opts.activities,
+    buildId: await workerBuildId(),
+    // The workflow reports each transition to this sink for the audit replayer; a live worker has no use for it.
+    sinks: { audit: { transition: { fn: () => undefined, callDuringReplay: false } } },
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
 }

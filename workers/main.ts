@@ -1,9 +1,11 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities, registryUrlsFrom } from '../activities';
 import { openDatabase } from '../db/client';
 import { loadServiceConfig } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
-import { createWorker } from './create-worker';
+import { createWorker, workerBuildId } from './create-worker';
+import { startHistoryArchiver } from './history-archiver';
 
 /** The worker as its own process, for production: TEMPORAL_ADDRESS, DATABASE_URL and the registry URLs come from the environment. */
 async function main(): Promise<void> {
@@ -31,8 +33,17 @@ async function main(): Promise<void> {
     activities: createActivities({ db: database.db, registries }),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
+  // Closed dossiers' histories go to PostgreSQL before Temporal's retention drops them.
+  const clientConnection = await Connection.connect({ address: temporal.address });
+  const archiver = startHistoryArchiver({
+    client: new Client({ connection: clientConnection, namespace: temporal.namespace }),
+    db: database.db,
+    fallbackBuildId: await workerBuildId(),
+  });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
   await worker.run();
+  await archiver.stop();
+  await clientConnection.close();
   await connection.close();
   await database.close();
 }

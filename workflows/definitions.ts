@@ -1,8 +1,8 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
-import type { DossierState } from '../domain/dossier-state';
+import type { DossierState, Transition } from '../domain/dossier-state';
 import type { ProcedureVersion } from '../domain/procedure';
 import type { Actor } from '../domain/roles';
 
@@ -30,6 +30,15 @@ export const calendarChangedSignal = defineSignal<[{ cause: string }]>('calendar
 export const actionUpdates = Object.fromEntries(
   ACTION_NAMES.map((name) => [name, defineUpdate<DossierState, [ActionRequest]>(name)]),
 ) as Record<ActionName, UpdateDefinition<DossierState, [ActionRequest]>>;
+
+/**
+ * What the workflow tells the worker it runs in, without a command in its history: each transition
+ * as it is appended. The service's workers ignore it; the audit replayer (workers/replay.ts)
+ * registers it with `callDuringReplay` and so rebuilds a dossier's timeline by running its history.
+ */
+export interface AuditSinks extends Sinks {
+  audit: { transition(transition: Transition): void };
+}
 
 /** ApplicationFailure types the API maps to HTTP statuses. */
 export const FAILURE = {

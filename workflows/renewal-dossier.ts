@@ -5,6 +5,7 @@ import {
   condition,
   log,
   proxyActivities,
+  proxySinks,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -19,7 +20,7 @@ import { judgeAction } from '../domain/state-machine';
 import type { HealthFinding, LicenceFinding } from '../domain/verification';
 import { DAY_MS, localIso, workingCalendar, type WorkingCalendar } from '../domain/working-time';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
-import { FAILURE, actionUpdates, calendarChangedSignal, stateQuery, type ActionRequest, type DossierInput } from './definitions';
+import { FAILURE, actionUpdates, calendarChangedSignal, stateQuery, type ActionRequest, type AuditSinks, type DossierInput } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -43,6 +44,9 @@ const records = proxyActivities<Activities>({
 });
 
 const SYSTEM = { username: 'system', role: 'system' } as const;
+
+/** A sink call adds no command to the history: old histories replay unchanged (test/histories/). */
+const { audit } = proxySinks<AuditSinks>();
 
 /**
  * One driving-licence renewal dossier, from submission to the licence in the citizen's hands.
@@ -71,7 +75,9 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
 
   function record(action: Transition['action'], actor: Transition['actor'], to: DossierStatus, note?: string): void {
     const from = state.transitions.length === 0 ? null : state.status;
-    state.transitions.push({ at: now(), actor, action, from, to, ...(note ? { note } : {}) });
+    const transition: Transition = { at: now(), actor, action, from, to, ...(note ? { note } : {}) };
+    state.transitions.push(transition);
+    audit.transition(transition);
   }
 
   function publish(): void {
