@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Database } from '../db/client';
 import { ping } from '../db/client';
 import type { AccountDirectorySource } from './auth/accounts';
+import { accessLogPlugin } from './access-log';
 export { LOG_REDACTION } from './logging';
 import { authPlugin } from './auth/plugin';
 import { registerConsole } from './console';
@@ -12,6 +13,7 @@ import { createDossierGateway } from './dossier-gateway';
 import { HttpError, registerErrorHandling } from './errors';
 import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
+import { accessLogRoutes } from './routes/access-log';
 import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { adminAccountRoutes } from './routes/admin-accounts';
@@ -61,6 +63,9 @@ export async function buildApp(deps: AppDeps) {
     errorResponseBuilder: (_req, ctx) => new HttpError(429, 'RATE_LIMITED', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
 
+  // Before the routes, so its hook covers every one of them.
+  await app.register(accessLogPlugin, { db: deps.db });
+
   const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue });
   await app.register(
     async (v1) => {
@@ -79,6 +84,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(adminAgencyRoutes, { db: deps.db });
       await v1.register(adminAccountRoutes, { db: deps.db });
       await v1.register(adminApiKeyRoutes, { db: deps.db });
+      await v1.register(accessLogRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { AccessKind } from '../domain/access-kinds';
 import type { Application } from '../domain/application';
 import type { DossierState } from '../domain/dossier-state';
 import type { DossierStatus } from '../domain/dossier-status';
@@ -291,3 +292,34 @@ export const workflowHistories = pgTable(
   (t) => [index('workflow_histories_code_idx').on(t.code), index('workflow_histories_archived_idx').on(t.archivedAt)],
 );
 
+/**
+ * Who looked at what, and who did what (seed 003 art. 29.7; seed 004 art. 12): one row per login,
+ * logout, failed login, lookup, search, export and action. Append-only: a trigger in the migration
+ * refuses UPDATE, DELETE and TRUNCATE, so not even the service's own account can rewrite it.
+ */
+export const accessLog = pgTable(
+  'access_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+    username: text('username'),
+    /** The account's agency ('*' for the national portal), so a level-2 admin reads only its own. */
+    agencyCode: text('agency_code'),
+    kind: text('kind').$type<AccessKind>().notNull(),
+    /** What was asked for: the route and, for a search, its filters with personal data masked. */
+    what: text('what').notNull(),
+    /** The dossier (code or reference) when there is one. */
+    target: text('target'),
+    status: integer('status').notNull(),
+    ip: text('ip').notNull(),
+    userAgent: text('user_agent'),
+    browser: text('browser'),
+    os: text('os'),
+    device: text('device'),
+  },
+  (t) => [
+    index('access_log_at_idx').on(t.at),
+    index('access_log_user_at_idx').on(t.username, t.at),
+    index('access_log_target_idx').on(t.target),
+  ],
+);

@@ -1,0 +1,103 @@
+import Bowser from 'bowser';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { appendAccess, type AccessKind } from '../db/access-log';
+import type { Database } from '../db/client';
+import { maskPersonalQuery } from './logging';
+
+/**
+ * What the access log keeps, route by route: one table, so every new route is a decision made
+ * here, and test/api/access-log.test.ts fails for a route in neither this table nor EXEMPT.
+ */
+const LOGGED: Record<string, AccessKind> = {
+  'POST /api/v1/auth/login': 'login',
+  'POST /api/v1/auth/logout': 'logout',
+  'POST /api/v1/auth/password': 'password_change',
+  'POST /api/v1/dossiers': 'submit',
+  'GET /api/v1/dossiers': 'search',
+  'GET /api/v1/work-queue': 'search',
+  'GET /api/v1/dossiers/:id': 'lookup',
+  'GET /api/v1/public/dossiers/:code': 'lookup',
+  'GET /api/v1/dossiers/:id/documents/:form': 'export',
+  'GET /api/v1/reports/tracking-register.csv': 'export',
+  'GET /api/v1/dossiers/:code/history': 'audit',
+  'POST /api/v1/audit/replay': 'audit',
+  'GET /api/v1/admin/access-log': 'audit',
+};
+
+/**
+ * Deliberately not logged, and why: they show no one's dossier. The statistics are counts (the
+ * dashboard polls them every few seconds); the calendar is public law; the QR image encodes a code
+ * the caller already has; `/auth/me` is the console asking who it is logged in as.
+ */
+const EXEMPT = new Set([
+  'GET /api/v1/auth/me',
+  'GET /api/v1/stats',
+  'GET /api/v1/stats/by-status',
+  'GET /api/v1/stats/on-time',
+  'GET /api/v1/public/dossiers/:code/qr.svg',
+  'GET /api/v1/calendar/entries',
+  'GET /api/v1/calendar/office-hours/:agency',
+  'GET /api/v1/calendar/propagations',
+  'GET /api/v1/calendar/propagations/:id',
+  'GET /api/v1/calendar/deadline',
+]);
+
+/** The kind of entry a request makes, or undefined when it makes none. Everything an admin changes is `admin`. */
+export function accessKindOf(method: string, route: string, status: number): AccessKind | undefined {
+  // A HEAD runs the GET's handler: the same look, without the body.
+  const key = `${method === 'HEAD' ? 'GET' : method} ${route}`;
+  const kind = LOGGED[key];
+  if (kind === 'login') return status < 300 ? 'login' : 'login_failed';
+  if (kind) return kind;
+  // One route per action (api/routes/actions.ts): every one of them is an action on a dossier.
+  if (method === 'POST' && route.startsWith('/api/v1/dossiers/:id/actions/')) return 'action';
+  if (EXEMPT.has(key) || !route.startsWith('/api/v1/')) return undefined;
+  if (route.startsWith('/api/v1/admin/') || route.startsWith('/api/v1/calendar/')) return method === 'GET' ? 'admin_read' : 'admin';
+  return undefined;
+}
+
+/** Whether a route has been decided on: logged (by the table or as administration) or exempt on purpose. */
+export function isDecided(method: string, route: string): boolean {
+  return accessKindOf(method, route, 200) !== undefined || EXEMPT.has(`${method} ${route}`);
+}
+
+/** What was asked: method and URL, personal query parameters masked as in the application logs. */
+const whatOf = (request: FastifyRequest) => `${request.method} ${maskPersonalQuery(request.url)}`;
+
+function deviceOf(userAgent: string | undefined) {
+  if (!userAgent) return { browser: null, os: null, device: null };
+  const ua = Bowser.parse(userAgent);
+  const name = (n?: string, v?: string) => (n ? `${n}${v ? ` ${v}` : ''}` : null);
+  return { browser: name(ua.browser.name, ua.browser.version), os: name(ua.os.name, ua.os.versionName ?? ua.os.version), device: ua.platform.type ?? null };
+}
+
+export const accessLogPlugin = fp(async (app: FastifyInstance, opts: { db: Database }) => {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (!route) return;
+    const kind = accessKindOf(request.method, route, reply.statusCode);
+    if (!kind) return;
+    const params = request.params as Record<string, string> | undefined;
+    const body = request.body as { username?: unknown } | undefined;
+    // A failed login has no actor: the name that was tried is what an investigation needs.
+    const username = request.actor?.username ?? (kind === 'login' || kind === 'login_failed' ? (typeof body?.username === 'string' ? body.username.slice(0, 64) : null) : null);
+    const userAgent = request.headers['user-agent']?.slice(0, 512);
+    try {
+      await appendAccess(opts.db, {
+        username,
+        agencyCode: request.actor?.agencyCode ?? null,
+        kind,
+        what: whatOf(request).slice(0, 1000),
+        target: params?.id ?? params?.code ?? params?.username ?? null,
+        status: reply.statusCode,
+        ip: request.ip,
+        userAgent: userAgent ?? null,
+        ...deviceOf(userAgent),
+      });
+    } catch (err) {
+      // The answer has gone; a lost log line is reported loudly rather than crashing the server.
+      request.log.error({ err, kind, route }, 'access log write failed');
+    }
+  });
+});

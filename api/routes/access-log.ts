@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ACCESS_KINDS, queryAccessLog } from '../../db/access-log';
+import type { Database } from '../../db/client';
+import { actorOf } from '../auth/plugin';
+import { agenciesInScope } from '../auth/scope';
+
+const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with its offset' });
+
+/** Admins read the access log; nobody writes it but the server, and nobody edits it at all. */
+export const accessLogRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
+  app.get(
+    '/admin/access-log',
+    {
+      preHandler: app.requireActor(['admin']),
+      schema: {
+        tags: ['admin'],
+        summary: 'The access log: logins, logouts, failed logins, lookups, searches, exports and actions, newest first',
+        security: [{ bearer: [] }],
+        querystring: z.object({
+          username: z.string().min(1).max(64).optional(),
+          kind: z
+            .string()
+            .transform((v) => v.split(',').filter(Boolean))
+            .pipe(z.array(z.enum(ACCESS_KINDS)))
+            .optional()
+            .describe(`one or more of ${ACCESS_KINDS.join(', ')}, comma-separated`),
+          target: z.string().min(1).max(64).optional().describe('a dossier code or reference'),
+          ip: z.string().min(1).max(64).optional(),
+          from: instant.optional(),
+          to: instant.optional(),
+          before: z.coerce.number().int().positive().optional().describe('the id of the last entry of the previous page'),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const q = request.query;
+      // An agency's admin reads its own accounts' entries; the national level reads everything.
+      const agencyCodes = actor.agencyCode === '*' ? undefined : agenciesInScope(actor, undefined);
+      const items = await queryAccessLog(db, {
+        agencyCodes,
+        username: q.username,
+        kinds: q.kind as (typeof ACCESS_KINDS)[number][] | undefined,
+        target: q.target,
+        ip: q.ip,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        beforeId: q.before,
+        limit: q.limit,
+      });
+      return { items, next: items.length === q.limit ? items[items.length - 1]!.id : null };
+    },
+  );
+};
