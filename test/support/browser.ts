@@ -24,10 +24,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Logs in through the console's own login page, as an officer would. */
-export async function logIn(page: Page, base: string, username: string): Promise<void> {
+export async function logIn(page: Page, base: string, username: string, password = 'demo', landing = `${base}/console/`): Promise<void> {
   await page.goto(`${base}/console/login.html`);
   await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill('demo');
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${base}/console/`);
+  if (landing) await page.waitForURL(landing);
 }

@@ -167,3 +167,38 @@ describe("the officer's work queue", () => {
     await screenshot(page, 'queue-leader');
   });
 });
+
+describe('accounts in the console', () => {
+  it('makes a new account change its password at first login, and logging out ends the session on the server', async () => {
+    const admin = await Caller.staff(app, 'quantri2');
+    const created = await admin.request('POST', '/api/v1/admin/accounts', { fullName: 'Trần Thị Mới', roles: ['supervisor'] });
+    expect(created.statusCode, created.body).toBe(201);
+    const { account, initialPassword } = created.json<{ account: { username: string }; initialPassword: string }>();
+
+    await logIn(page, base, account.username, initialPassword, '');
+    const change = page.locator('#change');
+    await change.waitFor();
+    expect(await page.locator('#login').isHidden()).toBe(true);
+    // The API holds the line too: this login reaches nothing else until the password is changed.
+    const token = await page.evaluate('sessionStorage.getItem("gplx.token")');
+    const blocked = await app.inject({ method: 'GET', url: '/api/v1/stats', headers: { authorization: `Bearer ${String(token)}` } });
+    expect(blocked.statusCode, blocked.body).toBe(403);
+
+    await page.getByLabel('Mật khẩu mới', { exact: true }).fill('aaaaaaaaaaaa');
+    await page.getByLabel('Nhập lại mật khẩu mới').fill('aaaaaaaaaaaa');
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await expect.poll(() => page.locator('#change-error').textContent()).toBe('Lỗi 400: newPassword: at least one digit or symbol; at least 5 different characters');
+    await screenshot(page, 'login-password-change');
+    await page.getByLabel('Mật khẩu mới', { exact: true }).fill('Sông-Hồng-2026-mới');
+    await page.getByLabel('Nhập lại mật khẩu mới').fill('Sông-Hồng-2026-mới');
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+    await page.waitForURL(`${base}/console/`);
+    await expect.poll(() => page.locator('#by-status').getAttribute('data-counts')).not.toBeNull();
+
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.waitForURL(`${base}/console/login.html`);
+    const after = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${String(token)}` } });
+    expect(after.statusCode).toBe(401);
+    await logIn(page, base, account.username, 'Sông-Hồng-2026-mới');
+  });
+});

@@ -56,7 +56,8 @@ async function send(path, { method = 'GET', body, idempotencyKey, raw = false } 
     }
     throw new ApiError(res.status, error.code, error.message, error.field);
   }
-  return raw ? res : res.json();
+  if (raw) return res;
+  return res.status === 204 ? null : res.json();
 }
 
 export const api = {
@@ -102,6 +103,17 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Ends the session on the server too (a copied token stops working), then forgets it here. */
+async function logout() {
+  try {
+    await send('/auth/logout', { method: 'POST' });
+  } catch {
+    // Already ended or expired: nothing left to revoke.
+  }
+  session.clear();
+  location.assign('/console/login.html');
+}
+
 /** The header every console page shares: where you are, who you are, and the way out. */
 export function renderHeader(active) {
   const user = session.user;
@@ -122,7 +134,8 @@ export function renderHeader(active) {
           'span',
           { class: 'who' },
           `${user.username} · ${user.agencyCode}`,
-          el('button', { type: 'button', class: 'link', onclick: () => { session.clear(); location.assign('/console/login.html'); } }, 'Đăng xuất'),
+          el('a', { href: '/console/login.html?change=1' }, 'Đổi mật khẩu'),
+          el('button', { type: 'button', class: 'link', onclick: () => void logout() }, 'Đăng xuất'),
         )
       : null,
   );
