@@ -1,7 +1,7 @@
 import Bowser from 'bowser';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { appendAccess, type AccessKind } from '../db/access-log';
+import { createAccessLogWriter, type AccessKind, type AccessLogWriter } from '../db/access-log';
 import type { Database } from '../db/client';
 import { maskPersonalQuery } from './logging';
 
@@ -65,14 +65,35 @@ export function isDecided(method: string, route: string): boolean {
 /** What was asked: method and URL, personal query parameters masked as in the application logs. */
 const whatOf = (request: FastifyRequest) => `${request.method} ${maskPersonalQuery(request.url)}`;
 
+const devices = new Map<string, { browser: string | null; os: string | null; device: string | null }>();
+/** Parsing a user agent costs more than the rest of an entry; offices send a handful of distinct ones. */
 function deviceOf(userAgent: string | undefined) {
   if (!userAgent) return { browser: null, os: null, device: null };
-  const ua = Bowser.parse(userAgent);
-  const name = (n?: string, v?: string) => (n ? `${n}${v ? ` ${v}` : ''}` : null);
-  return { browser: name(ua.browser.name, ua.browser.version), os: name(ua.os.name, ua.os.versionName ?? ua.os.version), device: ua.platform.type ?? null };
+  let known = devices.get(userAgent);
+  if (!known) {
+    const ua = Bowser.parse(userAgent);
+    const name = (n?: string, v?: string) => (n ? `${n}${v ? ` ${v}` : ''}` : null);
+    known = { browser: name(ua.browser.name, ua.browser.version), os: name(ua.os.name, ua.os.versionName ?? ua.os.version), device: ua.platform.type ?? null };
+    if (devices.size >= 1000) devices.delete(devices.keys().next().value!);
+    devices.set(userAgent, known);
+  }
+  return known;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The access log's writer: `flush()` before reading the log sees every request answered so far. */
+    accessLog: AccessLogWriter;
+  }
 }
 
 export const accessLogPlugin = fp(async (app: FastifyInstance, opts: { db: Database }) => {
+  const writer = createAccessLogWriter(opts.db, {
+    // The answers have gone; lost entries are reported loudly rather than crashing the server.
+    onError: (err, lost) => app.log.error({ err, lost }, 'access log write failed'),
+  });
+  app.decorate('accessLog', writer);
+  app.addHook('onClose', async () => writer.close());
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
     if (!route) return;
@@ -83,21 +104,17 @@ export const accessLogPlugin = fp(async (app: FastifyInstance, opts: { db: Datab
     // A failed login has no actor: the name that was tried is what an investigation needs.
     const username = request.actor?.username ?? (kind === 'login' || kind === 'login_failed' ? (typeof body?.username === 'string' ? body.username.slice(0, 64) : null) : null);
     const userAgent = request.headers['user-agent']?.slice(0, 512);
-    try {
-      await appendAccess(opts.db, {
-        username,
-        agencyCode: request.actor?.agencyCode ?? null,
-        kind,
-        what: whatOf(request).slice(0, 1000),
-        target: params?.id ?? params?.code ?? params?.username ?? null,
-        status: reply.statusCode,
-        ip: request.ip,
-        userAgent: userAgent ?? null,
-        ...deviceOf(userAgent),
-      });
-    } catch (err) {
-      // The answer has gone; a lost log line is reported loudly rather than crashing the server.
-      request.log.error({ err, kind, route }, 'access log write failed');
-    }
+    writer.append({
+      at: new Date(),
+      username,
+      agencyCode: request.actor?.agencyCode ?? null,
+      kind,
+      what: whatOf(request).slice(0, 1000),
+      target: params?.id ?? params?.code ?? params?.username ?? null,
+      status: reply.statusCode,
+      ip: request.ip,
+      userAgent: userAgent ?? null,
+      ...deviceOf(userAgent),
+    });
   });
 });

@@ -148,8 +148,23 @@ export async function createSession(db: Database, values: typeof sessions.$infer
   await db.insert(sessions).values(values);
 }
 
+/**
+ * Every authenticated request runs this: prepared once per database, so drizzle does not build the
+ * same SQL again each time (building it cost more CPU than PostgreSQL answering it; bench/records).
+ */
+const sessionQueries = new WeakMap<Database, ReturnType<typeof prepareSessionQuery>>();
+const prepareSessionQuery = (db: Database) =>
+  db
+    .select({ session: sessions, account: accounts })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare('session_with_account');
+
 export async function sessionWithAccount(db: Database, id: string) {
-  const [row] = await db.select({ session: sessions, account: accounts }).from(sessions).innerJoin(accounts, eq(accounts.id, sessions.accountId)).where(eq(sessions.id, id));
+  let query = sessionQueries.get(db);
+  if (!query) sessionQueries.set(db, (query = prepareSessionQuery(db)));
+  const [row] = await query.execute({ id });
   return row;
 }
 

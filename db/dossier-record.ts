@@ -76,10 +76,21 @@ export async function recordedState(db: Database, reference: string): Promise<Do
 }
 
 /** A dossier's record by submission reference or dossier code. */
+/** Every lookup runs one of these: prepared once per database (see sessionWithAccount in db/accounts.ts). */
+const recordQueries = new WeakMap<Database, ReturnType<typeof prepareRecordQueries>>();
+const prepareRecordQueries = (db: Database) => {
+  const find = (by: typeof dossiers.code | typeof dossiers.reference, name: string) =>
+    db
+      .select({ reference: dossiers.reference, closedAt: dossiers.closedAt, state: dossiers.state })
+      .from(dossiers)
+      .where(eq(by, sql.placeholder('id')))
+      .prepare(name);
+  return { byCode: find(dossiers.code, 'record_by_code'), byReference: find(dossiers.reference, 'record_by_reference') };
+};
+
 export async function findRecord(db: Database, id: { code: string } | { reference: string }) {
-  const [row] = await db
-    .select({ reference: dossiers.reference, closedAt: dossiers.closedAt, state: dossiers.state })
-    .from(dossiers)
-    .where('code' in id ? eq(dossiers.code, id.code) : eq(dossiers.reference, id.reference));
+  let queries = recordQueries.get(db);
+  if (!queries) recordQueries.set(db, (queries = prepareRecordQueries(db)));
+  const [row] = 'code' in id ? await queries.byCode.execute({ id: id.code }) : await queries.byReference.execute({ id: id.reference });
   return row;
 }

@@ -42,7 +42,13 @@ export function adminLevelOf(actor: Actor, needed: AdminLevel = 2): AdminLevel {
 
 export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: AccountDirectory; jwtSecret: string }) => {
   const { accounts } = opts;
-  await app.register(fastifyJwt, { secret: opts.jwtSecret, sign: { expiresIn: `${accounts.policy.sessionHours}h` } });
+  await app.register(fastifyJwt, {
+    secret: opts.jwtSecret,
+    sign: { expiresIn: `${accounts.policy.sessionHours}h` },
+    // fast-jwt's cache of verified tokens (it still checks expiry): the same token arrives on every
+    // request of a login, and the session row is checked each time anyway (identify, below).
+    verify: { cache: true },
+  });
   app.decorate('accounts', accounts);
 
   async function identify(request: FastifyRequest): Promise<{ actor: Actor; session?: Session }> {

@@ -39,6 +39,8 @@ export const accessLogRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
       const q = request.query;
       // An agency's admin reads its own accounts' entries; the national level reads everything.
       const agencyCodes = actor.agencyCode === '*' ? undefined : agenciesInScope(actor, undefined);
+      // Entries are written in batches: what was answered before this request is in the answer.
+      await app.accessLog.flush();
       const items = await queryAccessLog(db, {
         agencyCodes,
         username: q.username,
