@@ -6,7 +6,6 @@ import type { Database } from '../db/client';
 import { ping } from '../db/client';
 import type { AccountDirectorySource } from './auth/accounts';
 import { accessLogPlugin } from './access-log';
-export { LOG_REDACTION } from './logging';
 import { authPlugin } from './auth/plugin';
 import { registerConsole } from './console';
 import { createDossierGateway } from './dossier-gateway';

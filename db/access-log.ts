@@ -11,7 +11,7 @@ export type AccessEntry = typeof accessLog.$inferInsert;
  * One statement for the whole batch, its rows passed as a single JSON parameter: drizzle's
  * builder spends more CPU mapping a many-row VALUES list than PostgreSQL spends inserting it.
  */
-export async function appendAccess(db: Database, entries: AccessEntry[]): Promise<void> {
+async function appendAccess(db: Database, entries: AccessEntry[]): Promise<void> {
   if (!entries.length) return;
   const rows = entries.map((e) => ({
     at: (e.at ?? new Date()).toISOString(),
