@@ -267,7 +267,7 @@ export const seedRuns = pgTable('seed_runs', {
 /**
  * Closed dossiers' Temporal event histories, kept after Temporal forgets the workflow (its retention:
  * 24 hours on the dev server) so auditors can read and replay them years later. Written once, after
- * the workflow closed, by the worker's archiver (workers/history-archiver.ts); never updated.
+ * the workflow closed, by the worker's archiver (audit/history-archiver.ts); never updated.
  */
 export const workflowHistories = pgTable(
   'workflow_histories',

@@ -6,10 +6,10 @@ import { allArchived, countArchived, dossierForAudit, findArchivedHistory } from
 import { isDossierCode, REFERENCE_PATTERN } from '../domain/dossier-code';
 import { loadServiceConfig } from '../service.config';
 import { SEARCH_ATTRIBUTES, loadTemporalConfig } from '../temporal.config';
-import { workerBuildId } from '../workers/create-worker';
-import { fromArchive, loadDossierHistory, type DossierHistory } from '../workers/dossier-history';
-import { historyFromJSON, historyToJSON } from '../workers/history-json';
-import { bundleWorkflows, quietReplayRuntime, replayHistories, type ReplayInput, type ReplayReport } from '../workers/replay';
+import { workerBuildId } from '../temporal/workflow-bundle';
+import { fromArchive, loadDossierHistory, type DossierHistory } from '../audit/dossier-history';
+import { historyFromJSON, historyToJSON } from '../audit/history-json';
+import { bundleWorkflows, quietReplayRuntime, replayHistories, type ReplayInput, type ReplayReport } from '../audit/replay';
 
 const USAGE = `Replays dossiers' Temporal event histories against the workflow code, as auditors do.
 

@@ -11,8 +11,9 @@ import { openDatabase } from '../db/client';
 import { accountPolicyOf, loadServiceConfig } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
-import { createWorker, workerBuildId } from '../workers/create-worker';
-import { startHistoryArchiver } from '../workers/history-archiver';
+import { createWorker } from '../workers/create-worker';
+import { workerBuildId } from '../temporal/workflow-bundle';
+import { startHistoryArchiver } from '../audit/history-archiver';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 /**

@@ -9,7 +9,7 @@ import { actors } from '../test/support/actors';
 import { application } from '../test/support/fixtures';
 import { startStack, type Stack } from '../test/support/stack';
 import { workflowDriver } from '../test/support/workflow';
-import { buildIdsOf, historyToObject } from '../workers/history-json';
+import { buildIdsOf, historyToObject } from '../audit/history-json';
 
 /**
  * Records the golden histories under test/histories/: every path of a dossier's lifecycle, run for

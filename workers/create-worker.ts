@@ -1,45 +1,6 @@
-import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { workflowBundle, workerBuildId } from '../temporal/workflow-bundle';
 import type { createActivities } from '../activities';
-
-const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** Bundled once per process: several workers (tests, benchmarks) share it. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-  return bundle;
-}
-
-let buildId: Promise<string> | undefined;
-
-/**
- * The worker build: what identifies the workflow code a worker runs. `WORKER_BUILD_ID` when the
- * deployment sets one (e.g. a release tag), otherwise `bundle-sha256:` and the sha256 of the
- * workflow bundle's code, so any change to the workflow code, or to what it imports, is a new build.
- * Computed once per process. The worker passes it to Temporal, which stamps it on every
- * WorkflowTaskCompleted event: a history says which builds ran it.
- */
-export function workerBuildId(): Promise<string> {
-  buildId ??= (async () => {
-    const fromEnv = process.env.WORKER_BUILD_ID?.trim();
-    if (fromEnv) {
-      if (fromEnv.length > 255) throw new Error('WORKER_BUILD_ID: at most 255 characters');
-      return fromEnv;
-    }
-    const { code } = await workflowBundle();
-    return `bundle-sha256:${createHash('sha256').update(code).digest('hex')}`;
-  })();
-  return buildId;
-}
-
-export const quietBundlerLogger = {
-  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
-  warn: (m: string, meta?: Record<string, unknown>) => console.warn(m, meta ?? ''),
-  error: (m: string, meta?: Record<string, unknown>) => console.error(m, meta ?? ''),
-};
 
 export async function createWorker(opts: {
   connection: NativeConnection;

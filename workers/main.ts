@@ -4,8 +4,9 @@ import { createActivities, registryUrlsFrom } from '../activities';
 import { openDatabase } from '../db/client';
 import { loadServiceConfig } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
-import { createWorker, workerBuildId } from './create-worker';
-import { startHistoryArchiver } from './history-archiver';
+import { workerBuildId } from '../temporal/workflow-bundle';
+import { createWorker } from './create-worker';
+import { startHistoryArchiver } from '../audit/history-archiver';
 
 /** The worker as its own process, for production: TEMPORAL_ADDRESS, DATABASE_URL and the registry URLs come from the environment. */
 async function main(): Promise<void> {

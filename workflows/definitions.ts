@@ -33,7 +33,7 @@ export const actionUpdates = Object.fromEntries(
 
 /**
  * What the workflow tells the worker it runs in, without a command in its history: each transition
- * as it is appended. The service's workers ignore it; the audit replayer (workers/replay.ts)
+ * as it is appended. The service's workers ignore it; the audit replayer (audit/replay.ts)
  * registers it with `callDuringReplay` and so rebuilds a dossier's timeline by running its history.
  */
 export interface AuditSinks extends Sinks {

@@ -5,9 +5,9 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GoldenManifestEntry } from '../../scripts/record-golden-histories';
-import { workflowBundle } from '../../workers/create-worker';
-import { HistoryFormatError, canonicalHistoryJSON, historyFromJSON, historyToObject, type History } from '../../workers/history-json';
-import { bundleWorkflows, quietReplayRuntime, replayHistories, replayHistory, type ReplayReport } from '../../workers/replay';
+import { workflowBundle } from '../../temporal/workflow-bundle';
+import { HistoryFormatError, canonicalHistoryJSON, historyFromJSON, historyToObject, type History } from '../../audit/history-json';
+import { bundleWorkflows, quietReplayRuntime, replayHistories, replayHistory, type ReplayReport } from '../../audit/replay';
 
 /**
  * The guard against changes that break running dossiers: every golden history (test/histories/,

@@ -5,7 +5,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Transition } from '../domain/dossier-state';
 import type { AuditSinks } from '../workflows/definitions';
-import { quietBundlerLogger, workflowBundle } from './create-worker';
+import { quietBundlerLogger, workflowBundle } from '../temporal/workflow-bundle';
 import { executionOf, isClosed, type History } from './history-json';
 
 /**
@@ -58,7 +58,7 @@ export interface ReplayInput {
 }
 
 export interface ReplayOptions {
-  /** The workflow code to replay against; default: this process's own bundle (workers/create-worker.ts). */
+  /** The workflow code to replay against; default: this process's own bundle (temporal/workflow-bundle.ts). */
   bundle?: WorkflowBundle;
 }
 

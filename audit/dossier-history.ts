@@ -15,7 +15,7 @@ export interface DossierHistory {
   runId?: string;
   source: 'temporal' | 'archive';
   history: History;
-  /** sha256 of the canonical JSON (workers/history-json.ts); for an archived history, verified against the stored one. */
+  /** sha256 of the canonical JSON (audit/history-json.ts); for an archived history, verified against the stored one. */
   sha256: string;
   events: number;
   closed: boolean;
