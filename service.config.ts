@@ -30,6 +30,14 @@ const envSchema = z.object({
   ACCOUNT_DORMANT_DAYS: z.coerce.number().int().min(1).default(90),
   /** How long a login lasts (its session and its token). */
   SESSION_HOURS: z.coerce.number().positive().max(24 * 7).default(8),
+  /**
+   * Payload encryption (temporal/payload-keys.ts): `id:base64key` pairs (comma or newline separated),
+   * and/or a file of them; PAYLOAD_KEY_ID encrypts (default: the last listed). Required in production;
+   * elsewhere DATA_DIR/payload-keys is created on first start.
+   */
+  PAYLOAD_KEYS: z.string().optional(),
+  PAYLOAD_KEY_FILE: z.string().optional(),
+  PAYLOAD_KEY_ID: z.string().optional(),
   SIMULATORS_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   /** One base URL serving all four registries (the bundled simulators); individual URLs override it. */
   REGISTRIES_URL: z.url().optional(),

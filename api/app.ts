@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
+import type { PayloadKeyring } from '../temporal/payload-keys';
 import { ping } from '../db/client';
 import type { AccountDirectorySource } from './auth/accounts';
 import { accessLogPlugin } from './access-log';
@@ -30,7 +31,10 @@ import { trackingRegisterRoutes } from './routes/tracking-register';
 import { workQueueRoutes } from './routes/work-queue';
 
 export interface AppDeps {
+  /** A client with the service's data converter (temporal/client.ts). */
   client: Client;
+  /** The payload keys: the codec endpoint and the replayer open histories with them. */
+  keyring: PayloadKeyring;
   db: Database;
   taskQueue: string;
   /** Accounts, sessions and API keys: opened on `db` (createAccountDirectory in api/auth/accounts.ts). */
@@ -78,7 +82,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(trackingRegisterRoutes, { db: deps.db });
       await v1.register(actionRoutes, { gateway });
       await v1.register(documentRoutes, { gateway });
-      await v1.register(auditRoutes, { client: deps.client, db: deps.db });
+      await v1.register(auditRoutes, { client: deps.client, db: deps.db, keyring: deps.keyring });
       await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
       await v1.register(adminAgencyRoutes, { db: deps.db });
       await v1.register(adminAccountRoutes, { db: deps.db });

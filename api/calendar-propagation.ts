@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { WORKFLOW_TYPE } from '../workflows/definitions';
 import { notFound } from './errors';
 
@@ -22,7 +22,8 @@ export function createCalendarPropagation(client: Client) {
       visibilityQuery: `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'${scope}`,
       signalOperation: {
         signal: 'calendarChanged',
-        input: { payloads: [defaultPayloadConverter.toPayload({ cause })] },
+        // Through the client's codec, like every other payload the service sends.
+        input: { payloads: await encodeToPayloads(client.options.loadedDataConverter, { cause }) },
         identity: 'gplx-api/calendar',
       },
     });

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { openDatabase } from '../db/client';
 import { accountPolicyOf, loadServiceConfig } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
+import { serviceClient } from '../temporal/client';
+import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createAccountDirectory } from './auth/accounts';
 import { buildApp } from './app';
 import { apiLoggerOptions } from './logging';
@@ -11,11 +13,13 @@ import { apiLoggerOptions } from './logging';
 async function main(): Promise<void> {
   const config = loadServiceConfig();
   const temporal = loadTemporalConfig();
+  const keyring = loadPayloadKeyring(config);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
   const database = await openDatabase({ url: config.DATABASE_URL });
   const connection = await Connection.connect({ address: temporal.address });
   const app = await buildApp({
-    client: new Client({ connection, namespace: temporal.namespace }),
+    client: serviceClient(connection, temporal.namespace, keyring),
+    keyring,
     db: database.db,
     taskQueue: temporal.taskQueue,
     accounts: createAccountDirectory({

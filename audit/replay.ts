@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Transition } from '../domain/dossier-state';
 import type { AuditSinks } from '../workflows/definitions';
+import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
 import { quietBundlerLogger, workflowBundle } from '../temporal/workflow-bundle';
 import { executionOf, isClosed, type History } from './history-json';
 
@@ -60,6 +62,11 @@ export interface ReplayInput {
 export interface ReplayOptions {
   /** The workflow code to replay against; default: this process's own bundle (temporal/workflow-bundle.ts). */
   bundle?: WorkflowBundle;
+  /**
+   * How the history's payloads are decoded: the service's (temporal/data-converter.ts), whose keys
+   * open encrypted histories. Histories written before encryption replay with or without it.
+   */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -99,7 +106,7 @@ export async function* replayHistories(inputs: Iterable<ReplayInput> | AsyncIter
       }
     })();
     try {
-      for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, sinks, replayName: 'audit-replay' }, feed)) {
+      for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, sinks, replayName: 'audit-replay', dataConverter: options.dataConverter }, feed)) {
         const entry = started.get(result.workflowId)!;
         started.delete(result.workflowId);
         yield report(entry.input, result.error, timelines.get(result.workflowId) ?? [], performance.now() - entry.at, result.runId);
@@ -215,7 +222,7 @@ export async function bundleWorkflows(location: string): Promise<WorkflowBundle>
   const workflowsPath = path.resolve(dir ? path.join(dir, 'index.ts') : location);
   if (!existsSync(workflowsPath)) throw new Error(`no workflow code at ${workflowsPath}`);
   const interceptors = dir && existsSync(path.join(dir, 'interceptors.ts')) ? [path.resolve(dir, 'interceptors.ts')] : [];
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: interceptors, logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: interceptors, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
   return { code };
 }
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { createAccountDirectory } from '../api/auth/accounts';
 import { buildApp } from '../api/app';
 import { STATS_FRESH_MS } from '../api/routes/stats';
@@ -22,6 +22,8 @@ import { PORTAL_STATUS, type DossierStatus } from '../domain/dossier-status';
 import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import { startTemporalDevServer } from '../scripts/temporal-dev-server';
 import { loadTemporalConfig } from '../temporal.config';
+import { serviceClient } from '../temporal/client';
+import { keyringOf, newKeyLine, parsePayloadKeys } from '../temporal/payload-keys';
 import { arg, benchApplication } from './support';
 
 const N = arg('n', 100_000);
@@ -77,6 +79,7 @@ const quantile = (xs: number[], p: number) => {
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'gplx-records-'));
+  const keyring = keyringOf(parsePayloadKeys(newKeyLine('bench'), 'bench'));
   const dbUrl = process.env.BENCH_DATABASE_URL;
   const database = await openDatabase(dbUrl ? { url: dbUrl } : { dataDir: path.join(tmp, 'pglite') });
   const db = database.db;
@@ -205,7 +208,8 @@ async function main(): Promise<void> {
   const server = await startTemporalDevServer(temporal, (m) => console.error(`# ${m}`));
   const connection = await Connection.connect({ address: temporal.address });
   const app = await buildApp({
-    client: new Client({ connection, namespace: temporal.namespace }),
+    client: serviceClient(connection, temporal.namespace, keyring),
+    keyring,
     db,
     taskQueue: temporal.taskQueue,
     accounts: createAccountDirectory({ demo: true, demoPassword: 'demo', demoIntegratorKey: 'bench-key-records' }),

@@ -3,10 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import type { Application } from '../domain/application';
 import { startTemporalDevServer } from '../scripts/temporal-dev-server';
 import { loadTemporalConfig, type TemporalConfig } from '../temporal.config';
+import { serviceClient } from '../temporal/client';
+import { keyringOf, newKeyLine, parsePayloadKeys } from '../temporal/payload-keys';
 
 const ROOT = path.join(__dirname, '..');
 export const BENCH_INTEGRATOR_KEY = 'bench-integrator-key';
@@ -51,6 +53,8 @@ export async function startBenchService(): Promise<BenchService> {
     TEMPORAL_CLI_PATH: path.resolve(ROOT, loadTemporalConfig().devServer.cliPath),
   });
   const server = await startTemporalDevServer(temporal, (m) => console.error(`# ${m}`));
+  // The service and this process's own client share one key, as the API and the worker do.
+  const keys = newKeyLine('bench');
   const service = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'dev.ts')], {
     cwd: ROOT,
     env: {
@@ -61,6 +65,7 @@ export async function startBenchService(): Promise<BenchService> {
       DATA_DIR: tmp,
       LOG_LEVEL: 'warn',
       DEMO_INTEGRATOR_KEY: BENCH_INTEGRATOR_KEY,
+      PAYLOAD_KEYS: keys,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -78,7 +83,7 @@ export async function startBenchService(): Promise<BenchService> {
   return {
     temporal,
     base,
-    client: new Client({ connection, namespace: temporal.namespace }),
+    client: serviceClient(connection, temporal.namespace, keyringOf(parsePayloadKeys(keys, 'bench'))),
     service,
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
     async stop() {

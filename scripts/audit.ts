@@ -1,11 +1,14 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { allArchived, countArchived, dossierForAudit, findArchivedHistory } from '../db/history-archive';
 import { isDossierCode, REFERENCE_PATTERN } from '../domain/dossier-code';
 import { loadServiceConfig } from '../service.config';
 import { SEARCH_ATTRIBUTES, loadTemporalConfig } from '../temporal.config';
+import { serviceClient } from '../temporal/client';
+import { serviceDataConverter } from '../temporal/data-converter';
+import { loadPayloadKeyring, type PayloadKeyring } from '../temporal/payload-keys';
 import { workerBuildId } from '../temporal/workflow-bundle';
 import { fromArchive, loadDossierHistory, type DossierHistory } from '../audit/dossier-history';
 import { historyFromJSON, historyToJSON } from '../audit/history-json';
@@ -62,6 +65,9 @@ function parseArgs(argv: string[]): Options {
 function sources() {
   const config = loadServiceConfig();
   const temporal = loadTemporalConfig();
+  // The service's own keys (PAYLOAD_KEYS, PAYLOAD_KEY_FILE, or DATA_DIR/payload-keys): encrypted histories replay only with them.
+  let keys: PayloadKeyring | undefined;
+  const keyring = () => (keys ??= loadPayloadKeyring(config));
   let client: Promise<Client | undefined> | undefined;
   let database: Promise<DatabaseHandle> | undefined;
   let connection: Connection | undefined;
@@ -70,7 +76,7 @@ function sources() {
     client ??= Connection.connect({ address: temporal.address, connectTimeout: '3s' }).then(
       (c) => {
         connection = c;
-        return new Client({ connection: c, namespace: temporal.namespace });
+        return serviceClient(c, temporal.namespace, keyring());
       },
       (err: unknown) => {
         console.error(`Temporal at ${temporal.address} is not reachable (${err instanceof Error ? err.message : String(err)}): reading the archive only`);
@@ -132,7 +138,7 @@ function sources() {
     if (database) await (await database.catch(() => undefined))?.close();
   }
 
-  return { db, dossierHistory, close };
+  return { db, dossierHistory, close, dataConverter: () => serviceDataConverter(keyring()) };
 }
 
 function readHistoryFile(file: string): ReplayInput {
@@ -207,7 +213,7 @@ async function replay(options: Options, src: ReturnType<typeof sources>): Promis
     }
   }
 
-  for await (const r of replayHistories(inputs(), { bundle })) record(r);
+  for await (const r of replayHistories(inputs(), { bundle, dataConverter: src.dataConverter() })) record(r);
   if (many) process.stderr.write('\n');
 
   if (!options.json) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities, registryUrlsFrom, type RegistryUrls } from '../activities';
@@ -11,6 +11,9 @@ import { openDatabase } from '../db/client';
 import { accountPolicyOf, loadServiceConfig } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
+import { serviceClient } from '../temporal/client';
+import { serviceDataConverter } from '../temporal/data-converter';
+import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createWorker } from '../workers/create-worker';
 import { workerBuildId } from '../temporal/workflow-bundle';
 import { startHistoryArchiver } from '../audit/history-archiver';
@@ -27,6 +30,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACTION });
   const log = (m: string) => logger.info(m);
   const stops: (() => Promise<void>)[] = [];
+  // Before anything starts: without its keys the service must not run (nor write clear text to Temporal).
+  const keyring = loadPayloadKeyring(config);
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries }),
+    dataConverter: serviceDataConverter(keyring),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
   const running = worker.run();
@@ -91,13 +97,14 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect({ address: temporal.address });
   stops.push(() => connection.close());
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const client = serviceClient(connection, temporal.namespace, keyring);
   // Closed dossiers' histories go to the database before Temporal's retention (24 h here) drops them.
   const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: await workerBuildId(), log: { info: log, warn: (m) => logger.warn(m) } });
   stops.push(() => archiver.stop());
   const demo = config.NODE_ENV !== 'production';
   const app = await buildApp({
     client,
+    keyring,
     db: database.db,
     taskQueue: temporal.taskQueue,
     // Accounts live in the database; outside production the demo accounts are seeded there.

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
+import { serviceClient } from '../temporal/client';
 import { addEntry, deleteEntry } from '../db/calendar';
 import type { DossierState } from '../domain/dossier-state';
 import { MINUTE_MS, WorkingCalendar, dayOf, isoDay, weekday } from '../domain/working-time';
@@ -322,7 +323,7 @@ async function main(): Promise<void> {
   const ctx: Ctx = { stack, driver: workflowDriver(() => stack) };
   // The test environment's own client lets time skip while it waits for a result, and the server then
   // jumps years ahead; a plain client waits in real time (the workflow has no timer left by then).
-  const plain = new Client({ connection: stack.env.connection, namespace: stack.env.namespace ?? 'default' });
+  const plain = serviceClient(stack.env.connection, stack.env.namespace ?? 'default', stack.keyring);
   try {
     for (const p of chosen) {
       const h = await p.run(ctx);

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { workflowBundle, workerBuildId } from '../temporal/workflow-bundle';
 import type { createActivities } from '../activities';
@@ -7,6 +8,8 @@ export async function createWorker(opts: {
   namespace: string;
   taskQueue: string;
   activities: ReturnType<typeof createActivities>;
+  /** The service's data converter (temporal/data-converter.ts): payloads are encrypted before Temporal sees them. */
+  dataConverter: DataConverter;
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
@@ -15,6 +18,7 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: opts.activities,
+    dataConverter: opts.dataConverter,
     buildId: await workerBuildId(),
     // The workflow reports each transition to this sink for the audit replayer; a live worker has no use for it.
     sinks: { audit: { transition: { fn: () => undefined, callDuringReplay: false } } },

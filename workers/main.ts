@@ -1,9 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities, registryUrlsFrom } from '../activities';
 import { openDatabase } from '../db/client';
 import { loadServiceConfig } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
+import { serviceClient } from '../temporal/client';
+import { serviceDataConverter } from '../temporal/data-converter';
+import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { workerBuildId } from '../temporal/workflow-bundle';
 import { createWorker } from './create-worker';
 import { startHistoryArchiver } from '../audit/history-archiver';
@@ -12,6 +15,7 @@ import { startHistoryArchiver } from '../audit/history-archiver';
 async function main(): Promise<void> {
   const config = loadServiceConfig();
   const temporal = loadTemporalConfig();
+  const keyring = loadPayloadKeyring(config);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
   const base = config.REGISTRIES_URL ? registryUrlsFrom(config.REGISTRIES_URL) : undefined;
   const pick = (specific: string | undefined, fallback: string | undefined, name: string) => {
@@ -32,12 +36,13 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries }),
+    dataConverter: serviceDataConverter(keyring),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
   // Closed dossiers' histories go to PostgreSQL before Temporal's retention drops them.
   const clientConnection = await Connection.connect({ address: temporal.address });
   const archiver = startHistoryArchiver({
-    client: new Client({ connection: clientConnection, namespace: temporal.namespace }),
+    client: serviceClient(clientConnection, temporal.namespace, keyring),
     db: database.db,
     fallbackBuildId: await workerBuildId(),
   });

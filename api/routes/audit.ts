@@ -5,6 +5,8 @@ import type { Database } from '../../db/client';
 import { ArchiveIntegrityError, dossierForAudit } from '../../db/history-archive';
 import { isDossierCode, REFERENCE_PATTERN } from '../../domain/dossier-code';
 import type { Actor } from '../../domain/roles';
+import { serviceDataConverter } from '../../temporal/data-converter';
+import type { PayloadKeyring } from '../../temporal/payload-keys';
 import { workerBuildId } from '../../temporal/workflow-bundle';
 import { loadDossierHistory, type DossierHistory } from '../../audit/dossier-history';
 import { HistoryFormatError, buildIdsOf, historyFromJSON, historyHash, historyToJSON, type History } from '../../audit/history-json';
@@ -105,8 +107,9 @@ function limiter(max: number, queue: number) {
  * this service runs. Histories come from Temporal while it keeps the workflow, from the archive
  * (workflow_histories) after it has forgotten it.
  */
-export const auditRoutes: FastifyPluginAsyncZod<{ client: Client; db: Database }> = async (app, { client, db }) => {
+export const auditRoutes: FastifyPluginAsyncZod<{ client: Client; db: Database; keyring: PayloadKeyring }> = async (app, { client, db, keyring }) => {
   const limit = limiter(MAX_CONCURRENT_REPLAYS, MAX_QUEUED_REPLAYS);
+  const dataConverter = serviceDataConverter(keyring);
 
   /** The dossier, if it exists and the actor's scope covers it; another agency's is not shown to exist (404). */
   async function dossierFor(actor: Actor, id: string) {
@@ -210,7 +213,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ client: Client; db: Database }
         }
         meta = { source: 'request', sha256: historyHash(history), events: history.events?.length ?? 0, closed: false, workerBuildIds: [] };
       }
-      const report: ReplayReport = await limit(() => replayHistory({ label: meta.code ?? meta.reference ?? 'request', history }));
+      const report: ReplayReport = await limit(() => replayHistory({ label: meta.code ?? meta.reference ?? 'request', history }, { dataConverter }));
       const builds = meta.source === 'request' ? buildIdsOf(history) : meta.workerBuildIds;
       return {
         ...meta,

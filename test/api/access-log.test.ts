@@ -197,6 +197,7 @@ describe('application logs', () => {
     });
     const logged = await buildApp({
       client: stack.env.client,
+      keyring: stack.keyring,
       db: stack.database.db,
       taskQueue: stack.taskQueue,
       accounts: createAccountDirectory({ demo: true, demoPassword: 'demo', demoIntegratorKey: INTEGRATOR_KEY, policy: { scryptCost: TEST_SCRYPT_COST } }),

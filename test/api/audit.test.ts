@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from '@temporalio/client';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,8 @@ import { canonicalHistoryJSON, historyFromJSON, sha256 } from '../../audit/histo
 import { archiveClosedDossiers, startHistoryArchiver } from '../../audit/history-archiver';
 import { Caller, buildTestApp, type DossierBody } from '../support/api';
 import { application } from '../support/fixtures';
+import { GOLDEN_KEY_FILE } from '../support/payload-keys';
+import { serviceClient } from '../../temporal/client';
 import { FORGETFUL_NAMESPACE, TEMPORAL_CLI, startStack, type Stack } from '../support/stack';
 
 const run = promisify(execFile);
@@ -180,7 +181,7 @@ describe('auditors read and replay dossiers’ histories', () => {
     expect(sha256(row!.history)).toBe(row!.sha256);
 
     // A Temporal that no longer has the workflow (retention passed): the history comes from the archive, unchanged.
-    const forgetful = await buildTestApp(stack, new Client({ connection: stack.env.client.connection, namespace: FORGETFUL_NAMESPACE }));
+    const forgetful = await buildTestApp(stack, serviceClient(stack.env.client.connection, FORGETFUL_NAMESPACE, stack.keyring));
     try {
       const later = await Caller.staff(forgetful, 'kiemtoan');
       const archived = await historyOf(later, code);
@@ -212,7 +213,7 @@ describe('auditors read and replay dossiers’ histories', () => {
     const references = [(await closed()).reference, (await closed()).reference, (await closed()).reference];
     const warnings: string[] = [];
     const archiver = startHistoryArchiver({
-      client: new Client({ connection: stack.env.client.connection, namespace: FORGETFUL_NAMESPACE }),
+      client: serviceClient(stack.env.client.connection, FORGETFUL_NAMESPACE, stack.keyring),
       db: stack.database.db,
       intervalMs: 3_600_000,
       // Smaller than the closed dossiers there are (three here, more from the tests before): one run catches up over several batches.
@@ -308,7 +309,7 @@ async function authHeaders(username: string): Promise<Record<string, string>> {
 // Each run is a process that compiles TypeScript and bundles the workflow code: slow on a loaded two-core machine.
 describe('the audit CLI', { timeout: 360_000 }, () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    run('npx', ['tsx', 'scripts/audit.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }).then(
+    run('npx', ['tsx', 'scripts/audit.ts', ...args], { cwd: ROOT, env: { ...process.env, PAYLOAD_KEY_FILE: GOLDEN_KEY_FILE, ...env }, maxBuffer: 64 * 1024 * 1024 }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
     );
@@ -363,7 +364,7 @@ describe('the audit CLI', { timeout: 360_000 }, () => {
     const { reference, code } = await closed();
     const out = await run('npm', ['run', '--silent', 'audit', '--', 'replay', code, '--json'], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: stack.env.address, DATA_DIR: path.join(tmpdir(), 'audit-no-database') },
+      env: { ...process.env, PAYLOAD_KEY_FILE: GOLDEN_KEY_FILE, TEMPORAL_ADDRESS: stack.env.address, DATA_DIR: path.join(tmpdir(), 'audit-no-database') },
     });
     const report = JSON.parse(out.stdout.trim()) as DossierBody;
     expect(report).toMatchObject({ label: code, verdict: 'deterministic', workflowId: reference, closed: true });

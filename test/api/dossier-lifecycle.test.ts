@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierTransitions, dossiers } from '../../db/schema';
 import { application } from '../support/fixtures';
 import { Caller, buildTestApp, type DossierBody } from '../support/api';
+import { serviceClient } from '../../temporal/client';
 import { FORGETFUL_NAMESPACE, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -219,7 +219,7 @@ describe('a dossier through the HTTP API, on a real Temporal dev server', () => 
     await stack.env.client.workflow.result(reference);
 
     // An API whose Temporal no longer has the workflow, as after the dev server's 24-hour retention.
-    const forgetful = await buildTestApp(stack, new Client({ connection: stack.env.client.connection, namespace: FORGETFUL_NAMESPACE }));
+    const forgetful = await buildTestApp(stack, serviceClient(stack.env.client.connection, FORGETFUL_NAMESPACE, stack.keyring));
     try {
       const later = await (await Caller.staff(forgetful, 'giamsat')).get(code);
       expect(later.statusCode, later.body).toBe(200);

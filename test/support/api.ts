@@ -17,6 +17,7 @@ export async function buildTestApp(
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     client,
+    keyring: stack.keyring,
     db: stack.database.db,
     taskQueue: stack.taskQueue,
     accounts: createAccountDirectory({

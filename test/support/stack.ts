@@ -8,7 +8,10 @@ import { createActivities, registryUrlsFrom } from '../../activities';
 import { openDatabase, type DatabaseHandle } from '../../db/client';
 import { startSimulators } from '../../simulators/server';
 import { SEARCH_ATTRIBUTES, loadTemporalConfig } from '../../temporal.config';
+import { serviceDataConverter } from '../../temporal/data-converter';
+import type { PayloadKeyring } from '../../temporal/payload-keys';
 import { createWorker } from '../../workers/create-worker';
+import { TEST_KEYRING } from './payload-keys';
 
 // Failing activities are part of what the tests provoke; their warnings would drown the report.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -52,6 +55,8 @@ export interface Stack {
   database: DatabaseHandle;
   taskQueue: string;
   worker: Worker;
+  /** The keys its clients and worker encrypt with (the golden histories' test key unless told otherwise). */
+  keyring: PayloadKeyring;
   stop(): Promise<void>;
 }
 
@@ -60,16 +65,21 @@ export interface Stack {
  * simulators, a real database (PGlite in memory, or a fresh database on the TEST_DATABASE_URL server)
  * and a worker running them.
  */
-export async function startStack(server: 'time-skipping' | 'dev-server'): Promise<Stack> {
+export async function startStack(server: 'time-skipping' | 'dev-server', options: { keyring?: PayloadKeyring; dbFilename?: string } = {}): Promise<Stack> {
+  const keyring = options.keyring ?? TEST_KEYRING;
+  const dataConverter = serviceDataConverter(keyring);
   const env =
     server === 'time-skipping'
       ? await TestWorkflowEnvironment.createTimeSkipping({
+          client: { dataConverter },
           server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER } },
         })
       : await TestWorkflowEnvironment.createLocal({
+          client: { dataConverter },
           server: {
             executable: { type: 'existing-path', path: TEMPORAL_CLI },
             searchAttributes: Object.values(SEARCH_ATTRIBUTES),
+            ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
             // A second, empty namespace stands for a Temporal that has forgotten closed workflows.
             extraArgs: ['--log-level', 'error', '--namespace', FORGETFUL_NAMESPACE],
           },
@@ -92,6 +102,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server'): Promis
     namespace: env.namespace ?? 'default',
     taskQueue,
     activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url) }),
+    dataConverter,
   });
   const running = worker.run();
   return {
@@ -100,6 +111,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server'): Promis
     database,
     taskQueue,
     worker,
+    keyring,
     async stop() {
       worker.shutdown();
       await running;
