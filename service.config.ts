@@ -38,6 +38,14 @@ const envSchema = z.object({
   PAYLOAD_KEYS: z.string().optional(),
   PAYLOAD_KEY_FILE: z.string().optional(),
   PAYLOAD_KEY_ID: z.string().optional(),
+  /**
+   * The origins of the Temporal Web UI that may call the codec endpoint with an auditor's login
+   * (comma-separated). The embedded default adds its own dev server's UI.
+   */
+  TEMPORAL_UI_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   SIMULATORS_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   /** One base URL serving all four registries (the bundled simulators); individual URLs override it. */
   REGISTRIES_URL: z.url().optional(),

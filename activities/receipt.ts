@@ -11,14 +11,16 @@ export function receiptActivities(db: Database) {
     /**
      * Everything receipt needs from the database in one activity: the dossier code (idempotent: a
      * retry returns the code already issued), the procedure version in force on the day of receipt,
-     * and the calendar the appointment is computed with.
+     * and the calendar the appointment is computed with (left out when the dossier already holds
+     * that version, so it enters the history once).
      */
     async recordReceipt(input: {
       reference: string;
       agencyCode: string;
       receivedAt: string;
       procedureCode: string;
-    }): Promise<{ code: string; procedure: ProcedureVersion; calendar: CalendarSnapshot }> {
+      knownCalendarVersion?: string;
+    }): Promise<{ code: string; procedure: ProcedureVersion; calendar?: CalendarSnapshot }> {
       const receivedAt = new Date(input.receivedAt);
       const procedure = await procedureInForce(db, input.procedureCode, vietnamDate(receivedAt));
       if (!procedure) {
@@ -28,7 +30,7 @@ export function receiptActivities(db: Database) {
         allocateDossierCode(db, { reference: input.reference, agencyCode: input.agencyCode, receivedAt }),
         calendarSnapshot(db, input.agencyCode),
       ]);
-      return { code, procedure, calendar };
+      return { code, procedure, ...(calendar.version === input.knownCalendarVersion ? {} : { calendar }) };
     },
   };
 }

@@ -23,6 +23,9 @@ const LOGGED: Record<string, AccessKind> = {
   'GET /api/v1/dossiers/:code/history': 'audit',
   'POST /api/v1/audit/replay': 'audit',
   'GET /api/v1/admin/access-log': 'audit',
+  // Reading (or sealing) personal data through the Temporal Web UI or CLI.
+  'POST /codec/decode': 'audit',
+  'POST /codec/encode': 'audit',
 };
 
 /**
@@ -63,7 +66,7 @@ export function isDecided(method: string, route: string): boolean {
 }
 
 /** What was asked: method and URL, personal query parameters masked as in the application logs. */
-const whatOf = (request: FastifyRequest) => `${request.method} ${maskPersonalQuery(request.url)}`;
+const whatOf = (request: FastifyRequest) => `${request.method} ${maskPersonalQuery(request.url)}${request.accessNote ? ` (${request.accessNote})` : ''}`;
 
 const devices = new Map<string, { browser: string | null; os: string | null; device: string | null }>();
 /** Parsing a user agent costs more than the rest of an entry; offices send a handful of distinct ones. */

@@ -11,11 +11,13 @@ import { authPlugin } from './auth/plugin';
 import { registerConsole } from './console';
 import { createDossierGateway } from './dossier-gateway';
 import { HttpError, registerErrorHandling } from './errors';
+import { createCalendarCache } from './calendar-cache';
 import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
 import { accessLogRoutes } from './routes/access-log';
 import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
+import { codecRoutes } from './routes/codec';
 import { adminAccountRoutes } from './routes/admin-accounts';
 import { adminAgencyRoutes } from './routes/admin-agencies';
 import { adminApiKeyRoutes } from './routes/admin-api-keys';
@@ -43,6 +45,8 @@ export interface AppDeps {
   /** Where citizens reach the public lookup page (the QR codes point there); default: the request's own origin. */
   publicBaseUrl?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Where the Temporal Web UI is served from: the origins allowed to call the codec endpoint with credentials. */
+  temporalUiOrigins?: string[];
   /** The proxies whose X-Forwarded-For is believed (TRUST_PROXY); none by default. */
   trustProxy?: string[];
 }
@@ -69,7 +73,8 @@ export async function buildApp(deps: AppDeps) {
   // Before the routes, so its hook covers every one of them.
   await app.register(accessLogPlugin, { db: deps.db });
 
-  const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue });
+  const calendars = createCalendarCache(deps.db);
+  const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue, calendars });
   await app.register(
     async (v1) => {
       await v1.register(authRoutes);
@@ -83,7 +88,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(actionRoutes, { gateway });
       await v1.register(documentRoutes, { gateway });
       await v1.register(auditRoutes, { client: deps.client, db: deps.db, keyring: deps.keyring });
-      await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client) });
+      await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client), calendars });
       await v1.register(adminAgencyRoutes, { db: deps.db });
       await v1.register(adminAccountRoutes, { db: deps.db });
       await v1.register(adminApiKeyRoutes, { db: deps.db });
@@ -91,6 +96,9 @@ export async function buildApp(deps: AppDeps) {
     },
     { prefix: '/api/v1' },
   );
+
+  // The Temporal Web UI's codec server (Temporal's remote codec protocol), beside the API.
+  await app.register(codecRoutes, { prefix: '/codec', keyring: deps.keyring, uiOrigins: deps.temporalUiOrigins ?? [] });
 
   await registerConsole(app);
 

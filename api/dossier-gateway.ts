@@ -9,24 +9,32 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ulid } from 'ulid';
 import type { Database } from '../db/client';
 import { referenceForCode } from '../db/dossier-codes';
-import { findRecord, recordedState } from '../db/dossier-record';
+import { findRecord } from '../db/dossier-record';
 import { recordSubmission } from '../db/submissions';
 import type { ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
 import { isDossierCode, REFERENCE_PATTERN } from '../domain/dossier-code';
-import type { DossierState } from '../domain/dossier-state';
+import type { ActionResult, DossierState } from '../domain/dossier-state';
 import { PORTAL_STATUS } from '../domain/dossier-status';
 import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
 import { FAILURE, WORKFLOW_TYPE, actionUpdates, stateQuery, type ActionRequest, type DossierInput } from '../workflows/definitions';
+import type { CalendarCache } from './calendar-cache';
 import { HttpError, notFound } from './errors';
 
 /** How long an officer's request waits for the workflow before being told to retry with the same key. */
 const UPDATE_DEADLINE_MS = 30_000;
 
 /** The API's only door to Temporal: start, look up, act. Turns Temporal's failures into HTTP ones. */
-export function createDossierGateway(deps: { client: Client; db: Database; taskQueue: string }) {
-  const { client, db } = deps;
+export function createDossierGateway(deps: { client: Client; db: Database; taskQueue: string; calendars: CalendarCache }) {
+  const { client, db, calendars } = deps;
+
+  /** A dossier from its record, with the calendar it is shown with (the record keeps none). */
+  async function fromRecord(id: { code: string } | { reference: string }) {
+    const record = await findRecord(db, id);
+    if (record?.state) record.state.calendar = await calendars.get(record.agencyCode);
+    return record;
+  }
 
   async function submit(application: Application): Promise<{ reference: string; status: string; created: boolean }> {
     const submission = await recordSubmission(db, {
@@ -58,7 +66,7 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     if (submission.created) return { reference: submission.reference, status: 'SUBMITTED', created: true };
-    const state = await stateOf(submission.reference);
+    const state = await lookup(submission.reference);
     return { reference: submission.reference, status: state.status, created: false };
   }
 
@@ -73,25 +81,32 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
   }
 
   /**
-   * The dossier's state for reading: a closed dossier straight from its record (final, and kept
-   * after Temporal forgets the workflow), an open one live from its workflow.
+   * The dossier's state for reading, from its record: the workflow writes it in the same workflow
+   * task as each change, so it is as fresh as the last step, and reading it never wakes a worker.
+   * Only a dossier the record does not show yet (submitted a moment ago) is asked of its workflow.
    */
   async function lookup(id: string): Promise<DossierState> {
     const byCode = isDossierCode(id);
     if (!byCode && !REFERENCE_PATTERN.test(id)) throw notFound(`dossier ${id}`);
-    const record = await findRecord(db, byCode ? { code: id } : { reference: id });
-    if (record?.closedAt && record.state) return record.state;
+    const record = await fromRecord(byCode ? { code: id } : { reference: id });
+    if (record?.state) return record.state;
     if (!record && byCode) throw notFound(`dossier ${id}`);
     return stateOf(record?.reference ?? id);
   }
 
+  /** The agency a dossier belongs to: in its record from the submission on. */
+  async function agencyOf(reference: string): Promise<string> {
+    return (await findRecord(db, { reference }))?.agencyCode ?? (await stateOf(reference)).agencyCode;
+  }
+
+  /** The live state, from the workflow itself: for what the record does not show yet. */
   async function stateOf(reference: string): Promise<DossierState> {
     try {
       return await client.workflow.getHandle(reference).query(stateQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // Past Temporal's retention a closed dossier is read from its record.
-        const recorded = await recordedState(db, reference);
+        const recorded = (await fromRecord({ reference }))?.state;
         if (recorded) return recorded;
         throw notFound(`dossier ${reference}`);
       }
@@ -104,10 +119,16 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
     }
   }
 
+  /**
+   * Takes the action and answers with the dossier as it now is: from the record, which the workflow
+   * writes before it answers (the Update itself returns only how far it got), or from the workflow
+   * when the record could not be written in time.
+   */
   async function act(reference: string, action: ActionName, request: ActionRequest, updateId: string): Promise<DossierState> {
     const handle = client.workflow.getHandle(reference);
+    let result: ActionResult;
     try {
-      return await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      result = await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
         handle.executeUpdate(actionUpdates[action], { args: [request], updateId }),
       );
     } catch (err) {
@@ -126,14 +147,17 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
       }
       if (err instanceof WorkflowNotFoundError) {
         // A closed dossier no longer takes Updates: say why rather than pretending it does not exist.
-        const state = await stateOf(reference);
+        const state = await lookup(reference);
         throw new HttpError(409, 'DOSSIER_CLOSED', `the dossier is closed (${state.status}); no further action is possible`);
       }
       throw err;
     }
+    const record = await fromRecord({ reference });
+    if (record?.state && record.revision >= result.revision) return record.state;
+    return stateOf(reference);
   }
 
-  return { submit, resolve, lookup, stateOf, act };
+  return { submit, resolve, lookup, agencyOf, stateOf, act };
 }
 
 export type DossierGateway = ReturnType<typeof createDossierGateway>;

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     }),
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    temporalUiOrigins: config.TEMPORAL_UI_ORIGINS,
     logger: apiLoggerOptions(config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
   });

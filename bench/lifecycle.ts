@@ -1,27 +1,38 @@
 /**
  * bench/lifecycle: N dossiers through the whole lifecycle, over HTTP and directly with the
  * Temporal client, against one service process (worker + API + PGlite + simulators) and a real
- * Temporal dev server. Prints lifecycles per second for both paths, their ratio, call latencies
- * and the service process's peak RSS.
+ * Temporal dev server; then the engine's own ceiling, a bare workflow of the same shape on the same
+ * server. Prints lifecycles per second for each, their ratios, call latencies, an open dossier's
+ * lookup by code under the load, what each lifecycle leaves in Temporal (events, stored bytes,
+ * activities, workflow tasks, by path) and the service process's peak RSS.
  *
  *   npm run bench:lifecycle -- [--n 200] [--concurrency 20]
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { historyToJSON } from '../audit/history-json';
 import type { ActionName } from '../domain/actions';
-import type { DossierState } from '../domain/dossier-state';
 import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import type { Actor } from '../domain/roles';
+import { temporal as proto } from '@temporalio/proto';
+import { quietBundlerLogger } from '../temporal/workflow-bundle';
 import { WORKFLOW_TYPE, actionUpdates, stateQuery } from '../workflows/definitions';
+import { bareStep } from './bare-workflow';
 import { AGENCY, BENCH_INTEGRATOR_KEY, arg, benchApplication as application, login, pool, sleep, startBenchService } from './support';
 
 const N = arg('n', 200);
 const CONCURRENCY = arg('concurrency', 20);
 const WARMUP = Math.min(20, N);
+/** Updates in a lifecycle delivered by post: receive, assign, appraise, approve, pay, ship, confirm. */
+const UPDATES = 7;
 
-type Kind = 'start' | 'action' | 'query';
+type Kind = 'start' | 'action' | 'query' | 'lookup';
 class Latencies {
-  private readonly samples: Record<Kind, number[]> = { start: [], action: [], query: [] };
+  private readonly samples: Record<Kind, number[]> = { start: [], action: [], query: [], lookup: [] };
   async time<T>(kind: Kind, fn: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
@@ -37,13 +48,29 @@ class Latencies {
   }
 }
 
+/** What one closed dossier left in Temporal, read as `temporal workflow show --output json` prints it. */
+async function historyFigures(client: Client, workflowId: string) {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const T = proto.api.enums.v1.EventType;
+  const events = history.events ?? [];
+  const count = (type: number) => events.filter((e) => e.eventType === type).length;
+  return {
+    events: events.length,
+    bytes: Buffer.byteLength(historyToJSON(history)),
+    activities: count(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+    workflowTasks: count(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+  };
+}
+type Figures = Awaited<ReturnType<typeof historyFigures>>;
+
 async function main(): Promise<void> {
   const bench = await startBenchService();
   const { base, client, temporal } = bench;
 
   // ---- over HTTP ----
   const tokens: Record<string, string> = {};
-  for (const u of ['motcua', 'lanhdao', 'thamdinh']) tokens[u] = await login(base, u);
+  for (const u of ['motcua', 'lanhdao', 'thamdinh', 'ketoan', 'giamsat']) tokens[u] = await login(base, u);
   const as = (who: string): Record<string, string> => (who === 'portal' ? { 'x-api-key': BENCH_INTEGRATOR_KEY } : { authorization: `Bearer ${tokens[who]}` });
   async function call(lat: Latencies, kind: Kind, who: string, method: string, url: string, body?: unknown) {
     return lat.time(kind, async () => {
@@ -57,17 +84,33 @@ async function main(): Promise<void> {
       return json;
     });
   }
-  async function httpLifecycle(lat: Latencies): Promise<void> {
-    const { reference } = (await call(lat, 'start', 'portal', 'POST', '/dossiers', application())) as { reference: string };
+  /** Open dossiers with a code, for the supervisor's lookups under load. */
+  const openCodes = new Set<string>();
+  const driven: { path: string; reference: string }[] = [];
+  async function httpLifecycle(lat: Latencies, pathName: 'post-delivery' | 'counter-hand-over' | 'intake-refusal' = 'post-delivery'): Promise<void> {
+    const form = application();
+    if (pathName === 'counter-hand-over') form.delivery = { method: 'counter' };
+    const { reference } = (await call(lat, 'start', 'portal', 'POST', '/dossiers', form)) as { reference: string };
     while (((await call(lat, 'query', 'motcua', 'GET', `/dossiers/${reference}`)) as { status: string }).status !== 'AWAITING_RECEIPT') await sleep(20);
-    const id = reference;
-    await call(lat, 'action', 'motcua', 'POST', `/dossiers/${id}/actions/receive`, {});
-    await call(lat, 'action', 'lanhdao', 'POST', `/dossiers/${id}/actions/assign`, { appraiser: 'thamdinh' });
-    await call(lat, 'action', 'thamdinh', 'POST', `/dossiers/${id}/actions/appraise`, { outcome: 'pass' });
-    await call(lat, 'action', 'lanhdao', 'POST', `/dossiers/${id}/actions/approve`, {});
-    await call(lat, 'action', 'portal', 'POST', `/dossiers/${id}/actions/record-payment`, { amount: 135000, method: 'online', transactionRef: `PG-${id}` });
-    const shipped = (await call(lat, 'action', 'motcua', 'POST', `/dossiers/${id}/actions/ship`, {})) as { shipment: { trackingNumber: string } };
-    await call(lat, 'action', 'portal', 'POST', `/dossiers/${id}/actions/confirm-delivery`, { trackingNumber: shipped.shipment.trackingNumber });
+    driven.push({ path: pathName, reference });
+    if (pathName === 'intake-refusal') {
+      await call(lat, 'action', 'motcua', 'POST', `/dossiers/${reference}/actions/refuse`, { reasons: ['Hồ sơ không hợp lệ'] });
+      return;
+    }
+    const { code } = (await call(lat, 'action', 'motcua', 'POST', `/dossiers/${reference}/actions/receive`, {})) as { code: string };
+    openCodes.add(code);
+    await call(lat, 'action', 'lanhdao', 'POST', `/dossiers/${code}/actions/assign`, { appraiser: 'thamdinh' });
+    await call(lat, 'action', 'thamdinh', 'POST', `/dossiers/${code}/actions/appraise`, { outcome: 'pass' });
+    await call(lat, 'action', 'lanhdao', 'POST', `/dossiers/${code}/actions/approve`, {});
+    if (pathName === 'counter-hand-over') {
+      await call(lat, 'action', 'ketoan', 'POST', `/dossiers/${code}/actions/record-payment`, { amount: 135000, method: 'counter', transactionRef: `BL-${code}` });
+      await call(lat, 'action', 'motcua', 'POST', `/dossiers/${code}/actions/hand-over`, {});
+    } else {
+      await call(lat, 'action', 'portal', 'POST', `/dossiers/${code}/actions/record-payment`, { amount: 135000, method: 'online', transactionRef: `PG-${code}` });
+      const shipped = (await call(lat, 'action', 'motcua', 'POST', `/dossiers/${code}/actions/ship`, {})) as { shipment: { trackingNumber: string } };
+      await call(lat, 'action', 'portal', 'POST', `/dossiers/${code}/actions/confirm-delivery`, { trackingNumber: shipped.shipment.trackingNumber });
+    }
+    openCodes.delete(code);
   }
 
   // ---- directly with the Temporal client ----
@@ -84,54 +127,120 @@ async function main(): Promise<void> {
     );
     while ((await lat.time('query', () => handle.query(stateQuery))).status !== 'AWAITING_RECEIPT') await sleep(20);
     const act = (action: ActionName, who: Actor, body: Record<string, unknown>) =>
-      lat.time('action', () => handle.executeUpdate(actionUpdates[action], { args: [{ actor: who, body: body as never }] })) as Promise<DossierState>;
+      lat.time('action', () => handle.executeUpdate(actionUpdates[action], { args: [{ actor: who, body: body as never }] }));
     await act('receive', actor.officer, {});
     await act('assign', actor.leader, { appraiser: 'thamdinh' });
     await act('appraise', actor.appraiser, { outcome: 'pass' });
     await act('approve', actor.leader, {});
     await act('record-payment', actor.portal, { amount: 135000, method: 'online', transactionRef: `PG-${reference}` });
-    const shipped = await act('ship', actor.officer, {});
+    await act('ship', actor.officer, {});
+    const shipped = await lat.time('query', () => handle.query(stateQuery));
     await act('confirm-delivery', actor.portal, { trackingNumber: shipped.shipment!.trackingNumber, outcome: 'delivered' });
+    driven.push({ path: 'post-delivery (direct)', reference });
+  }
+
+  // ---- the engine's ceiling: the same shape, nothing in it, on the same server, from this process ----
+  const bareQueue = `bench-bare-${randomUUID()}`;
+  const bareWorker = await Worker.create({
+    connection: bench.nativeConnection,
+    namespace: temporal.namespace,
+    taskQueue: bareQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'bare-workflow', 'index.ts'), logger: quietBundlerLogger }),
+    dataConverter: client.options.dataConverter,
+  });
+  const bareRunning = bareWorker.run();
+  const sampleBody = { actor: actor.officer, body: { note: 'đủ thành phần' } };
+  async function bareLifecycle(lat: Latencies): Promise<void> {
+    const reference = `BARE-${randomUUID()}`;
+    const handle = await lat.time('start', () =>
+      client.workflow.start('bareLifecycle', { workflowId: reference, taskQueue: bareQueue, args: [{ updates: UPDATES, application: application() }] }),
+    );
+    for (let i = 0; i < UPDATES; i++) await lat.time('action', () => handle.executeUpdate(bareStep, { args: [sampleBody] }));
+  }
+
+  // ---- a supervisor looking dossiers up by code while the HTTP lifecycles run ----
+  const lookups = new Latencies();
+  let sampling = false;
+  async function sampleLookups(): Promise<void> {
+    while (sampling) {
+      const codes = [...openCodes];
+      const code = codes[Math.floor(Math.random() * codes.length)];
+      if (code) await call(lookups, 'lookup', 'giamsat', 'GET', `/dossiers/${encodeURIComponent(code)}`).catch(() => undefined);
+      await sleep(50);
+    }
   }
 
   await pool(WARMUP, CONCURRENCY, () => httpLifecycle(new Latencies()));
   await pool(WARMUP, CONCURRENCY, () => directLifecycle(new Latencies()));
+  await pool(WARMUP, CONCURRENCY, () => bareLifecycle(new Latencies()));
+  driven.length = 0;
 
-  // Alternate the two paths in rounds so drift (a growing database, a warming JIT) falls on both alike.
+  // Alternate the paths in rounds so drift (a growing database, a warming JIT) falls on all alike.
   const ROUNDS = 4;
   const httpLat = new Latencies();
   const directLat = new Latencies();
-  let httpSeconds = 0;
-  let directSeconds = 0;
+  const bareLat = new Latencies();
+  const seconds = { http: 0, direct: 0, bare: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     const size = Math.floor(N / ROUNDS) + (round < N % ROUNDS ? 1 : 0);
-    const runHttp = async () => (httpSeconds += await pool(size, CONCURRENCY, () => httpLifecycle(httpLat)));
-    const runDirect = async () => (directSeconds += await pool(size, CONCURRENCY, () => directLifecycle(directLat)));
-    if (round % 2 === 0) {
-      await runHttp();
-      await runDirect();
-    } else {
-      await runDirect();
-      await runHttp();
-    }
+    const runHttp = async () => {
+      sampling = true;
+      const sampler = sampleLookups();
+      seconds.http += await pool(size, CONCURRENCY, () => httpLifecycle(httpLat));
+      sampling = false;
+      await sampler;
+    };
+    const runDirect = async () => (seconds.direct += await pool(size, CONCURRENCY, () => directLifecycle(directLat)));
+    const runBare = async () => (seconds.bare += await pool(size, CONCURRENCY, () => bareLifecycle(bareLat)));
+    const order = round % 2 === 0 ? [runHttp, runDirect, runBare] : [runBare, runDirect, runHttp];
+    for (const run of order) await run();
   }
-
+  // A few of the other paths, for their histories.
+  for (const other of ['counter-hand-over', 'intake-refusal'] as const) await pool(Math.min(10, N), Math.min(5, CONCURRENCY), () => httpLifecycle(new Latencies(), other));
   const peakRssMb = bench.peakRssMb();
 
-  const httpRate = N / httpSeconds;
-  const directRate = N / directSeconds;
+  // ---- what the lifecycles left in Temporal ----
+  const byPath = new Map<string, Figures[]>();
+  for (const d of driven) {
+    await client.workflow.getHandle(d.reference).result();
+    const figures = await historyFigures(client, d.reference);
+    byPath.set(d.path, [...(byPath.get(d.path) ?? []), figures]);
+  }
+  // The figure is the CLI's own: checked on one dossier against `temporal workflow show --output json`.
+  const sample = driven.find((d) => d.path === 'post-delivery')!;
+  const cliBytes = execFileSync(path.resolve(__dirname, '..', temporal.devServer.cliPath), [
+    'workflow', 'show', '--workflow-id', sample.reference, '--output', 'json', '--address', temporal.address, '--namespace', temporal.namespace,
+  ]).length;
+
+  await bareWorker.shutdown();
+  await bareRunning;
+
+  const rate = { http: N / seconds.http, direct: N / seconds.direct, bare: N / seconds.bare };
   const fmt = (x: number) => x.toFixed(1);
-  console.log(`bench/lifecycle: ${N} dossiers, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Node ${process.version}`);
-  console.log(`  HTTP API path     ${fmt(httpRate)} lifecycles/s  (${fmt(httpSeconds)} s)`);
-  console.log(`  direct client     ${fmt(directRate)} lifecycles/s  (${fmt(directSeconds)} s)`);
-  console.log(`  ratio HTTP/direct ${(100 * httpRate / directRate).toFixed(1)} %  (target >= 80 %)`);
+  console.log(`bench/lifecycle: ${N} dossiers, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Node ${process.version}, Temporal ${temporal.externalAddress ? temporal.address : 'dev server (SQLite file)'}`);
+  console.log(`  HTTP API path     ${fmt(rate.http)} lifecycles/s  (${fmt(seconds.http)} s)`);
+  console.log(`  direct client     ${fmt(rate.direct)} lifecycles/s  (${fmt(seconds.direct)} s)`);
+  console.log(`  bare workflow     ${fmt(rate.bare)} lifecycles/s  (${fmt(seconds.bare)} s; ${UPDATES} Updates, no activity: the engine's ceiling)`);
+  console.log(`  ratio HTTP/direct ${(100 * rate.http / rate.direct).toFixed(1)} %  (target >= 80 %)`);
+  console.log(`  share of ceiling  HTTP ${(100 * rate.http / rate.bare).toFixed(1)} %, direct ${(100 * rate.direct / rate.bare).toFixed(1)} %  (target >= 35 %)`);
   console.log('  latency ms          p50      p99      (calls)');
-  for (const [name, lat] of [['HTTP', httpLat], ['direct', directLat]] as const) {
+  for (const [name, lat] of [['HTTP', httpLat], ['direct', directLat], ['bare', bareLat]] as const) {
     for (const kind of ['start', 'action', 'query'] as const) {
       const s = lat.summary(kind);
-      console.log(`  ${`${name} ${kind}`.padEnd(18)} ${fmt(s.p50).padStart(7)}  ${fmt(s.p99).padStart(7)}  (${s.n})`);
+      if (s.n) console.log(`  ${`${name} ${kind}`.padEnd(18)} ${fmt(s.p50).padStart(7)}  ${fmt(s.p99).padStart(7)}  (${s.n})`);
     }
   }
+  const l = lookups.summary('lookup');
+  console.log(`  open dossier by code, under the HTTP load: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms  (${l.n} lookups; target p99 <= 50 ms)`);
+  console.log('  per lifecycle          events mean/max   stored bytes mean/max   activities  local  workflow tasks  (dossiers)');
+  for (const [name, list] of byPath) {
+    const mean = (k: keyof Figures) => list.reduce((a, f) => a + f[k], 0) / list.length;
+    const max = (k: keyof Figures) => Math.max(...list.map((f) => f[k]));
+    console.log(
+      `  ${name.padEnd(22)} ${`${fmt(mean('events'))}/${max('events')}`.padStart(13)}   ${`${(mean('bytes') / 1024).toFixed(1)}/${(max('bytes') / 1024).toFixed(1)} KB`.padStart(20)}   ${fmt(mean('activities')).padStart(10)}  ${fmt(mean('localActivities')).padStart(5)}  ${fmt(mean('workflowTasks')).padStart(14)}  (${list.length})`,
+    );
+  }
+  console.log(`  (stored bytes as \`temporal workflow show --output json\` prints the encrypted history; checked on ${sample.reference}: ${(cliBytes / 1024).toFixed(1)} KB from the CLI)`);
   console.log(`  service process (worker + API + PGlite + simulators) peak RSS: ${fmt(peakRssMb)} MiB`);
 
   await bench.stop();

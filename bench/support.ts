@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection, type Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { Application } from '../domain/application';
 import { startTemporalDevServer } from '../scripts/temporal-dev-server';
 import { loadTemporalConfig, type TemporalConfig } from '../temporal.config';
@@ -31,6 +32,8 @@ export interface BenchService {
   temporal: TemporalConfig;
   base: string;
   client: Client;
+  /** For a worker of the benchmark's own (the bare workflow of bench/lifecycle). */
+  nativeConnection: NativeConnection;
   service: ChildProcess;
   /** Peak resident set of the service process (worker + API + PGlite + simulators), MiB. */
   peakRssMb(): number;
@@ -80,14 +83,17 @@ export async function startBenchService(): Promise<BenchService> {
     await sleep(200);
   }
   const connection = await Connection.connect({ address: temporal.address });
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
   return {
     temporal,
     base,
     client: serviceClient(connection, temporal.namespace, keyringOf(parsePayloadKeys(keys, 'bench'))),
+    nativeConnection,
     service,
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
     async stop() {
       await connection.close();
+      await nativeConnection.close();
       service.kill('SIGTERM');
       await new Promise((r) => service.once('exit', r));
       await server.stop();

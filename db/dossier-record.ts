@@ -1,96 +1,185 @@
 import { eq, sql } from 'drizzle-orm';
-import type { DossierState } from '../domain/dossier-state';
+import { summaryOf, type DossierState, type DossierSummary, type RecordChanges, type Transition } from '../domain/dossier-state';
 import { PORTAL_STATUS } from '../domain/dossier-status';
 import type { Database } from './client';
 import { dossierTransitions, dossiers } from './schema';
 
+/**
+ * The dossier record: the workflow's projection into PostgreSQL. The workflow is the source of
+ * truth while it runs and writes here at every change; reads are served from here, so looking a
+ * dossier up never wakes a worker, and a closed dossier stays readable after Temporal forgets it.
+ */
+
 const at = (iso: string | undefined) => (iso ? new Date(iso) : null);
 
-/**
- * Writes the dossier's current state and its processing-control slip. Idempotent and ordered: a
- * retried write inserts no transition twice, and a row never goes back to an older revision.
- */
-export async function recordDossier(db: Database, state: DossierState, revision: number): Promise<void> {
-  const row = {
-    reference: state.reference,
-    agencyCode: state.agencyCode,
-    externalRef: state.application.externalRef ?? null,
-    code: state.code ?? null,
-    application: state.application,
-    submittedAt: new Date(state.submittedAt),
-    receivedAt: at(state.receivedAt),
-    status: state.status,
-    portalStatus: PORTAL_STATUS[state.status],
-    dueAt: at(state.dueAt),
-    late: state.late,
-    assignee: state.assignee ?? null,
-    citizenId: state.application.applicant.citizenId,
-    deliveryMethod: state.application.delivery.method,
-    paidOnline: state.payment?.method === 'online',
-    supplementRequests: state.supplement ? 1 : 0,
-    processingEndedAt: at(state.processingEnded?.at),
-    onTime: state.processingEnded?.onTime ?? null,
-    processingWorkingDays: state.processingEnded?.workingDays ?? null,
-    refused: state.refusal !== undefined,
-    closedAt: at(state.closedAt),
+/** The summary row's columns: what search, statistics and work queues filter and sort on. */
+function columnsOf(summary: DossierSummary, revision: number) {
+  return {
+    agencyCode: summary.agencyCode,
+    code: summary.code ?? null,
+    receivedAt: at(summary.receivedAt),
+    status: summary.status,
+    portalStatus: PORTAL_STATUS[summary.status],
+    dueAt: at(summary.dueAt),
+    late: summary.late,
+    assignee: summary.assignee ?? null,
+    paidOnline: summary.payment?.method === 'online',
+    supplementRequests: summary.supplement ? 1 : 0,
+    processingEndedAt: at(summary.processingEnded?.at),
+    onTime: summary.processingEnded?.onTime ?? null,
+    processingWorkingDays: summary.processingEnded?.workingDays ?? null,
+    refused: summary.refusal !== undefined,
+    closedAt: at(summary.closedAt),
     revision,
-    // The calendar snapshot is the same few kilobytes in every dossier and is kept in the history.
-    state: { ...state, calendar: undefined },
+    state: summary,
     updatedAt: new Date(),
   };
-  const { reference: _, externalRef: __, submittedAt: ___, ...changing } = row;
+}
+
+const transitionRow = (reference: string, seq: number, t: Transition) => ({
+  reference,
+  seq,
+  at: new Date(t.at),
+  username: t.actor.username,
+  role: t.actor.role,
+  action: t.action,
+  fromStatus: t.from,
+  toStatus: t.to,
+  note: t.note ?? null,
+});
+
+/**
+ * One write from the workflow: the summary row and the transitions appended since the last write.
+ * Idempotent and ordered: a retried write changes nothing, a row never goes back to an older
+ * revision, and a transition written again (by a worker that re-ran the step after a crash) takes
+ * the values of the run the history kept.
+ */
+export async function recordDossierChanges(db: Database, changes: RecordChanges): Promise<void> {
+  const { reference, revision, summary, application } = changes;
+  const columns = columnsOf(summary, revision);
   await db.transaction(async (tx) => {
     await tx
       .insert(dossiers)
-      .values(row)
-      .onConflictDoUpdate({
-        target: dossiers.reference,
-        set: changing,
-        setWhere: sql`${dossiers.revision} <= ${revision}`,
-      });
+      .values({
+        reference,
+        submittedAt: new Date(summary.submittedAt),
+        ...(application
+          ? { application, externalRef: application.externalRef ?? null, citizenId: application.applicant.citizenId, deliveryMethod: application.delivery.method }
+          : {}),
+        ...columns,
+      })
+      .onConflictDoUpdate({ target: dossiers.reference, set: columns, setWhere: sql`${dossiers.revision} <= ${revision}` });
+    if (changes.transitions.length > 0) {
+      await tx
+        .insert(dossierTransitions)
+        .values(changes.transitions.map(({ seq, ...t }) => transitionRow(reference, seq, t)))
+        .onConflictDoUpdate({
+          target: [dossierTransitions.reference, dossierTransitions.seq],
+          set: {
+            at: sql`excluded.at`,
+            username: sql`excluded.username`,
+            role: sql`excluded.role`,
+            action: sql`excluded.action`,
+            fromStatus: sql`excluded.from_status`,
+            toStatus: sql`excluded.to_status`,
+            note: sql`excluded.note`,
+          },
+        });
+    }
+  });
+}
+
+/** The whole state at once, as dossiers started before the slim history write it. Same guarantees. */
+export async function recordDossier(db: Database, state: DossierState, revision: number): Promise<void> {
+  const { application } = state;
+  const columns = columnsOf(summaryOf(state), revision);
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(dossiers)
+      .values({
+        reference: state.reference,
+        externalRef: application.externalRef ?? null,
+        application,
+        citizenId: application.applicant.citizenId,
+        deliveryMethod: application.delivery.method,
+        submittedAt: new Date(state.submittedAt),
+        ...columns,
+      })
+      .onConflictDoUpdate({ target: dossiers.reference, set: columns, setWhere: sql`${dossiers.revision} <= ${revision}` });
     if (state.transitions.length > 0) {
       await tx
         .insert(dossierTransitions)
-        .values(
-          state.transitions.map((t, seq) => ({
-            reference: state.reference,
-            seq,
-            at: new Date(t.at),
-            username: t.actor.username,
-            role: t.actor.role,
-            action: t.action,
-            fromStatus: t.from,
-            toStatus: t.to,
-            note: t.note ?? null,
-          })),
-        )
+        .values(state.transitions.map((t, seq) => transitionRow(state.reference, seq, t)))
         .onConflictDoNothing();
     }
   });
 }
 
-/** The last recorded state: how a dossier is read once Temporal no longer keeps its workflow. */
-export async function recordedState(db: Database, reference: string): Promise<DossierState | undefined> {
-  const [row] = await db.select({ state: dossiers.state }).from(dossiers).where(eq(dossiers.reference, reference));
-  return row?.state ?? undefined;
+interface TransitionJson {
+  at: string;
+  username: string;
+  role: Transition['actor']['role'];
+  action: Transition['action'];
+  from: Transition['from'];
+  to: Transition['to'];
+  note: string | null;
 }
 
-/** A dossier's record by submission reference or dossier code. */
 /** Every lookup runs one of these: prepared once per database (see sessionWithAccount in db/accounts.ts). */
 const recordQueries = new WeakMap<Database, ReturnType<typeof prepareRecordQueries>>();
 const prepareRecordQueries = (db: Database) => {
   const find = (by: typeof dossiers.code | typeof dossiers.reference, name: string) =>
     db
-      .select({ reference: dossiers.reference, closedAt: dossiers.closedAt, state: dossiers.state })
+      .select({
+        reference: dossiers.reference,
+        agencyCode: dossiers.agencyCode,
+        closedAt: dossiers.closedAt,
+        revision: dossiers.revision,
+        application: dossiers.application,
+        state: dossiers.state,
+        // The slip in the same round trip, in order.
+        transitions: sql<TransitionJson[] | null>`(
+          select json_agg(json_build_object(
+            'at', t.at, 'username', t.username, 'role', t.role, 'action', t.action,
+            'from', t.from_status, 'to', t.to_status, 'note', t.note) order by t.seq)
+          from dossier_transitions t where t.reference = "dossiers"."reference")`,
+      })
       .from(dossiers)
       .where(eq(by, sql.placeholder('id')))
       .prepare(name);
   return { byCode: find(dossiers.code, 'record_by_code'), byReference: find(dossiers.reference, 'record_by_reference') };
 };
 
-export async function findRecord(db: Database, id: { code: string } | { reference: string }) {
+export interface DossierRecord {
+  reference: string;
+  agencyCode: string;
+  closedAt: Date | null;
+  revision: number;
+  /** The dossier as the workflow last wrote it; undefined until its first write (just submitted). */
+  state?: DossierState;
+}
+
+/** A dossier's record by submission reference or dossier code, whole: summary, application and slip. */
+export async function findRecord(db: Database, id: { code: string } | { reference: string }): Promise<DossierRecord | undefined> {
   let queries = recordQueries.get(db);
   if (!queries) recordQueries.set(db, (queries = prepareRecordQueries(db)));
   const [row] = 'code' in id ? await queries.byCode.execute({ id: id.code }) : await queries.byReference.execute({ id: id.reference });
-  return row;
+  if (!row) return undefined;
+  const { state: summary, application, transitions } = row;
+  const state =
+    summary && application
+      ? ({
+          ...(summary as DossierSummary),
+          application,
+          transitions: (transitions ?? []).map((t) => ({
+            at: new Date(t.at).toISOString(),
+            actor: { username: t.username, role: t.role },
+            action: t.action,
+            from: t.from,
+            to: t.to,
+            ...(t.note !== null ? { note: t.note } : {}),
+          })),
+        } as DossierState)
+      : undefined;
+  return { reference: row.reference, agencyCode: row.agencyCode, closedAt: row.closedAt, revision: row.revision, state };
 }

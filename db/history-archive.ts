@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, isNotNull, notExists, or, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { findRecord } from './dossier-record';
 import { dossiers, workflowHistories } from './schema';
 
 /**
@@ -7,12 +8,8 @@ import { dossiers, workflowHistories } from './schema';
  * an auditor must reach a dossier whose workflow no longer replays, which a live query could not.
  */
 export async function dossierForAudit(db: Database, id: { reference: string } | { code: string }) {
-  const [row] = await db
-    .select({ reference: dossiers.reference, code: dossiers.code, agencyCode: dossiers.agencyCode, state: dossiers.state })
-    .from(dossiers)
-    .where('reference' in id ? eq(dossiers.reference, id.reference) : eq(dossiers.code, id.code))
-    .limit(1);
-  return row;
+  const record = await findRecord(db, id);
+  return record && { reference: record.reference, code: record.state?.code ?? null, agencyCode: record.agencyCode, state: record.state };
 }
 
 /** A closed dossier's event history as archived: the canonical JSON text and what identifies it. */

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { AccessKind } from '../domain/access-kinds';
 import type { Application } from '../domain/application';
-import type { DossierState } from '../domain/dossier-state';
+import type { DossierSummary } from '../domain/dossier-state';
 import type { DossierStatus } from '../domain/dossier-status';
 import type { Step, StepBudget } from '../domain/procedure';
 import type { AdminLevel, DataScope, StaffRole } from '../domain/roles';
@@ -43,8 +43,11 @@ export const dossiers = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** How many changes of the workflow this row reflects: a stale or repeated write never wins. */
     revision: integer('revision').notNull().default(0),
-    /** The whole last state, so a closed dossier stays readable by code after Temporal forgets it. */
-    state: jsonb('state').$type<DossierState>(),
+    /**
+     * The last state the workflow wrote, less what is kept beside it (the application column, the
+     * transitions' rows, the calendar): how a dossier is read, open or closed, without asking Temporal.
+     */
+    state: jsonb('state').$type<DossierSummary>(),
     updatedAt: timestamp('updated_at', { withTimezone: true }),
   },
   (t) => [

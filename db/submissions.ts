@@ -19,6 +19,8 @@ export async function recordSubmission(
       agencyCode: application.agencyCode,
       externalRef: application.externalRef,
       application,
+      citizenId: application.applicant.citizenId,
+      deliveryMethod: application.delivery.method,
       submittedAt: input.submittedAt,
     })
     .onConflictDoNothing()

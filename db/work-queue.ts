@@ -40,6 +40,7 @@ export async function workQueue(
       late: overdue,
       assignee: dossiers.assignee,
       state: dossiers.state,
+      application: dossiers.application,
     })
     .from(dossiers)
     .where(

@@ -75,3 +75,34 @@ export interface DossierState {
   processingEnded?: { at: string; onTime: boolean; workingDays?: number };
   transitions: Transition[];
 }
+
+/**
+ * The dossier less what the record keeps elsewhere: the application (stored at submission), the
+ * transitions (one row each) and the calendar snapshot (the same for every dossier, and in the
+ * history). What the workflow writes to the record at each change, and what the record's `state`
+ * column holds.
+ */
+export type DossierSummary = Omit<DossierState, 'application' | 'calendar' | 'transitions'>;
+
+/** One write of the record: what changed since the last one. */
+export interface RecordChanges {
+  reference: string;
+  /** The workflow's count of changes this write brings the record up to: an older one never wins. */
+  revision: number;
+  summary: DossierSummary;
+  /** The transitions appended since the last write, with their place in the slip. */
+  transitions: (Transition & { seq: number })[];
+  /** On the first write only: what a dossier row needs if the submission left none (direct starts). */
+  application?: Application;
+}
+
+/** What an action answers: how far the dossier has come, and whether the record already shows it. */
+export interface ActionResult {
+  revision: number;
+  recorded: boolean;
+}
+
+export function summaryOf(state: DossierState): DossierSummary {
+  const { application: _application, calendar: _calendar, transitions: _transitions, ...summary } = state;
+  return summary;
+}

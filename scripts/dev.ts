@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (!temporal.externalAddress) {
-    const server = await startTemporalDevServer(temporal, log);
+    const server = await startTemporalDevServer(temporal, log, { codecEndpoint: `http://${config.HOST}:${config.PORT}/codec` });
     stops.push(() => server.stop());
   }
 
@@ -117,6 +117,11 @@ async function main(): Promise<void> {
     // A fresh secret per run in development: tokens do not outlive the process.
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    // Our own dev server's Web UI (the cookie of a login at the same host reaches the codec endpoint).
+    temporalUiOrigins: [
+      ...config.TEMPORAL_UI_ORIGINS,
+      ...(temporal.externalAddress ? [] : [`http://127.0.0.1:${temporal.devServer.uiPort}`, `http://localhost:${temporal.devServer.uiPort}`]),
+    ],
     logger: apiLoggerOptions(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
   });

@@ -8,7 +8,11 @@ import { searchAttributeFlags, type TemporalConfig } from '../temporal.config';
  * The embedded Temporal: the CLI's dev server with a SQLite file, so dossiers survive a restart,
  * and its Web UI. Resolves once the frontend answers.
  */
-export async function startTemporalDevServer(config: TemporalConfig, log: (m: string) => void): Promise<{ stop(): Promise<void> }> {
+export async function startTemporalDevServer(
+  config: TemporalConfig,
+  log: (m: string) => void,
+  options: { codecEndpoint?: string } = {},
+): Promise<{ stop(): Promise<void> }> {
   const { cliPath, dbFile, port, uiPort } = config.devServer;
   const cli = path.resolve(cliPath);
   if (!existsSync(cli)) {
@@ -28,6 +32,8 @@ export async function startTemporalDevServer(config: TemporalConfig, log: (m: st
     '--sqlite-pragma', 'journal_mode=wal',
     '--sqlite-pragma', 'synchronous=normal',
     ...searchAttributeFlags().flatMap((f) => ['--search-attribute', f]),
+    // The UI asks the API to decode what it shows (api/routes/codec.ts): encrypted for anyone else.
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
   ];
   // Its own process group: Ctrl-C reaches only us, so the worker drains before the server stops.
   const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });

@@ -2,13 +2,28 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import { ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
-import type { DossierState, Transition } from '../domain/dossier-state';
+import type { ActionResult, DossierState, Transition } from '../domain/dossier-state';
 import type { ProcedureVersion } from '../domain/procedure';
 import type { Actor } from '../domain/roles';
 
 /** The messages a renewal dossier understands; clients import these, never the workflow itself. */
 
 export const WORKFLOW_TYPE = 'renewalDossier';
+
+/**
+ * The patch (workflow `patched()`) behind the slim history: the record written from the worker as
+ * changes (local activities), the calendar in the history only when it changes, one timer per
+ * deadline, one search-attribute upsert per step, small Update results. Dossiers whose history
+ * lacks its marker keep the commands they started with (README, "Changing the workflow safely").
+ */
+export const SLIM_HISTORY = 'slim-history';
+
+/** What a closed dossier's workflow returns: enough to name it; its record holds the rest. */
+export interface DossierOutcome {
+  reference: string;
+  code?: string;
+  status: DossierState['status'];
+}
 
 export interface DossierInput {
   reference: string;
@@ -28,8 +43,8 @@ export const stateQuery = defineQuery<DossierState>('state');
 export const calendarChangedSignal = defineSignal<[{ cause: string }]>('calendarChanged');
 
 export const actionUpdates = Object.fromEntries(
-  ACTION_NAMES.map((name) => [name, defineUpdate<DossierState, [ActionRequest]>(name)]),
-) as Record<ActionName, UpdateDefinition<DossierState, [ActionRequest]>>;
+  ACTION_NAMES.map((name) => [name, defineUpdate<ActionResult, [ActionRequest]>(name)]),
+) as Record<ActionName, UpdateDefinition<ActionResult, [ActionRequest]>>;
 
 /**
  * What the workflow tells the worker it runs in, without a command in its history: each transition

@@ -1,26 +1,31 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   proxySinks,
   setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
 import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome, workingTimeUsed } from '../domain/dossier-clock';
-import type { DossierState, Transition } from '../domain/dossier-state';
+import { summaryOf, type ActionResult, type DossierState, type RecordChanges, type Transition } from '../domain/dossier-state';
 import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
 import type { Role } from '../domain/roles';
 import { judgeAction } from '../domain/state-machine';
 import type { HealthFinding, LicenceFinding } from '../domain/verification';
 import { DAY_MS, localIso, workingCalendar, type WorkingCalendar } from '../domain/working-time';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
-import { FAILURE, actionUpdates, calendarChangedSignal, stateQuery, type ActionRequest, type AuditSinks, type DossierInput } from './definitions';
+import { FAILURE, SLIM_HISTORY, actionUpdates, calendarChangedSignal, stateQuery, type ActionRequest, type AuditSinks, type DossierInput, type DossierOutcome } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -37,10 +42,34 @@ const services = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
 
-/** Our own database, read in the background: retried until it answers. */
+/** Our own database, read in the background: retried until it answers (dossiers started before SLIM_HISTORY). */
 const records = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Our own database, from the worker itself (local activities): a few milliseconds of work each,
+ * idempotent, needing no server round trip, schedule or task of their own; only their result
+ * enters the history, as a marker.
+ */
+const database = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** The receipt, which an officer waits for: bounded like the outside services. */
+const receipt = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+});
+
+/** One write of the record; a write that fails is retried by the record's own loop, after a pause. */
+const recordWrite = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '2 seconds' },
 });
 
 const SYSTEM = { username: 'system', role: 'system' } as const;
@@ -53,7 +82,10 @@ const { audit } = proxySinks<AuditSinks>();
  * Verification runs by itself; every later step is an officer's or integrator's Update; the
  * legal clock's timers (apology, late, supplement and payment limits) run beside them.
  */
-export async function renewalDossier(input: DossierInput): Promise<DossierState> {
+export async function renewalDossier(input: DossierInput): Promise<DossierOutcome> {
+  // Decided once, before the first command: a dossier started before the slim history keeps the
+  // commands it was started with for its whole life (and its history replays as recorded).
+  const slim = patched(SLIM_HISTORY);
   const now = () => new Date().toISOString();
   const state: DossierState = {
     reference: input.reference,
@@ -68,9 +100,11 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
     steps: [],
     transitions: [],
   };
-  /** Bumped by every change the timers depend on, so the clock loop re-arms them. */
+  /** Bumped by every change the timers depend on, so the clock loop re-arms them and the record follows. */
   let revision = 0;
   let calendarChange: string | undefined;
+  /** How far the record has followed; while it cannot be written, actions answer without waiting for it. */
+  const recorded = { revision: 0, failing: false };
   const calendar = (): WorkingCalendar => workingCalendar(state.calendar!);
 
   function record(action: Transition['action'], actor: Transition['actor'], to: DossierStatus, note?: string): void {
@@ -80,15 +114,30 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
     audit.transition(transition);
   }
 
+  // ---- search attributes: plain text in Temporal, so only codes, states and times ----
+  /** What the start already set (api/dossier-gateway.ts), so the first upsert carries only what changed. */
+  const published = new Map<string, unknown>(slim ? [[SEARCH_ATTRIBUTES.dossierStatus.name, 'SUBMITTED'], [SEARCH_ATTRIBUTES.portalStatus.name, PORTAL_STATUS.SUBMITTED]] : []);
   function publish(): void {
-    upsertSearchAttributes([
+    const values = [
       { key: SEARCH_ATTRIBUTES.dossierStatus, value: state.status },
       { key: SEARCH_ATTRIBUTES.portalStatus, value: PORTAL_STATUS[state.status] },
       { key: SEARCH_ATTRIBUTES.late, value: state.late },
       ...(state.code ? [{ key: SEARCH_ATTRIBUTES.dossierCode, value: state.code }] : []),
       ...(state.dueAt ? [{ key: SEARCH_ATTRIBUTES.dueAt, value: new Date(state.dueAt) }] : []),
-    ]);
+    ];
+    const changed = slim ? values.filter((v) => published.get(v.key.name) !== String(v.value)) : values;
+    if (changed.length === 0) return;
+    for (const v of changed) published.set(v.key.name, String(v.value));
+    upsertSearchAttributes(changed as Parameters<typeof upsertSearchAttributes>[0]);
   }
+  /** Dossiers started before SLIM_HISTORY publish at every change, as they always did... */
+  const publishNow = () => {
+    if (!slim) publish();
+  };
+  /** ...the others once at the end of each step, only what changed: one step, one upsert. */
+  const settle = () => {
+    if (slim) publish();
+  };
 
   function moveTo(to: DossierStatus, action: Transition['action'], actor: Transition['actor'], note?: string): void {
     record(action, actor, to, note);
@@ -102,7 +151,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
       state.processingEnded = { at: now(), onTime: onTime(state, now()), ...(workingDays !== undefined ? { workingDays } : {}) };
     }
     revision++;
-    publish();
+    publishNow();
   }
 
   // ---- the processing-control slip: one line per step, marked early / on time / late ----
@@ -134,16 +183,23 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
     // Becoming late is the timer's to record; a later appointment can only clear the flag.
     if (state.late && Date.now() <= due) state.late = false;
     revision++;
-    publish();
+    publishNow();
   }
 
   async function refreshCalendar(cause: string): Promise<void> {
-    state.calendar = await records.loadCalendar({ agencyCode: state.agencyCode });
+    if (slim) {
+      // Only a calendar that really changed enters the history again.
+      const snapshot = await database.loadCalendar({ agencyCode: state.agencyCode, knownVersion: state.calendar?.version });
+      if (snapshot) state.calendar = snapshot;
+    } else {
+      state.calendar = await records.loadCalendar({ agencyCode: state.agencyCode });
+    }
     recomputeDueAt(cause);
     if (state.paymentDue && state.feeNotice) {
       const due = calendar().addWorkingDays(Date.parse(state.feeNotice.issuedAt), state.procedure.paymentLimitWorkingDays);
       state.paymentDue.dueAt = new Date(due).toISOString();
     }
+    settle();
   }
 
   // ---- the steps, one per action; each changes state only after its side effects succeeded ----
@@ -151,13 +207,14 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
   const steps: { [A in ActionName]: Step<A> } = {
     async receive(body, by) {
       const receivedAt = body.receivedAt ? new Date(body.receivedAt).toISOString() : now();
+      const request = { reference: state.reference, agencyCode: state.agencyCode, receivedAt, procedureCode: state.procedure.code };
       const { code, procedure, calendar: snapshot } = await callService(() =>
-        services.recordReceipt({ reference: state.reference, agencyCode: state.agencyCode, receivedAt, procedureCode: state.procedure.code }),
+        slim ? receipt.recordReceipt({ ...request, knownCalendarVersion: state.calendar?.version }) : services.recordReceipt(request),
       );
       state.code = code;
       state.receivedAt = receivedAt;
       state.procedure = procedure;
-      state.calendar = snapshot;
+      if (snapshot) state.calendar = snapshot;
       state.clock = { receivedAt, budgetDays: procedure.processingWorkingDays, pauses: [] };
       moveTo('RECEIVED', 'receive', by, body.note ?? (body.receivedAt ? `received on paper at ${localIso(Date.parse(receivedAt))}` : undefined));
       recomputeDueAt('receipt');
@@ -276,7 +333,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
   for (const action of ACTION_NAMES) {
     setHandler(
       actionUpdates[action],
-      async (request: ActionRequest) => {
+      async (request: ActionRequest): Promise<ActionResult> => {
         // Several Updates can wake in one activation: re-check after every wake-up.
         while (busy) await condition(() => !busy);
         busy = true;
@@ -284,7 +341,11 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
           // Judge again: another action may have changed the dossier while this one waited its turn.
           const { body, role } = judge(action, request);
           await (steps[action] as Step<ActionName>)(body, { username: request.actor.username, role });
-          return state;
+          settle();
+          const reached = revision;
+          // The answer waits for the record, so the caller's next read shows what it just did.
+          if (slim) await condition(() => recorded.revision >= reached || recorded.failing);
+          return { revision: reached, recorded: recorded.revision >= reached };
         } finally {
           busy = false;
         }
@@ -300,43 +361,126 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
   // ---- the procedure itself ----
   moveTo('SUBMITTED', 'submit', { username: 'integrator', role: 'integrator' });
   moveTo('VERIFYING', 'verify', SYSTEM);
+  settle();
+  // The record follows the dossier from here on, beside everything else (before SLIM_HISTORY, from the end of verification).
+  const recording = slim ? keepRecord() : undefined;
   // The calendar comes with verification: the receipt step's budget starts when it ends.
   const [health, licence, snapshot] = await Promise.all([
     checkHealth(),
     checkLicence(),
-    records.loadCalendar({ agencyCode: state.agencyCode }),
+    slim ? database.loadCalendar({ agencyCode: state.agencyCode }) : records.loadCalendar({ agencyCode: state.agencyCode }),
   ]);
   state.verification = { health, licence, completedAt: now() };
-  state.calendar = snapshot;
+  state.calendar = snapshot!;
   if (state.status === 'VERIFYING') {
     moveTo('AWAITING_RECEIPT', 'verified', SYSTEM, summarise(health, licence));
+    settle();
   }
 
-  await Promise.all([runClock(), keepRecord()]);
+  await Promise.all([slim ? runClock() : runClockV1(), recording ?? keepRecordV1()]);
   await condition(allHandlersFinished);
-  return state;
+  return { reference: state.reference, code: state.code, status: state.status };
 
   /**
-   * Mirrors the dossier into PostgreSQL after every change, one write at a time and in order,
-   * without making officers' actions wait for it; the last write follows the closing transition.
+   * Mirrors the dossier into PostgreSQL after every change, one write at a time and in order: each
+   * write carries the summary and the transitions appended since the last one. Actions wait for
+   * the write of their change (it runs in the same workflow task, from the worker: a local
+   * activity); a write that fails (the database is down) answers them unrecorded, and is tried
+   * again after a pause until it succeeds. The last write follows the closing transition.
    */
   async function keepRecord(): Promise<void> {
-    let recorded = -1;
+    let sentTransitions = 0;
+    let pause = 5_000;
     for (;;) {
-      await condition(() => revision !== recorded);
+      await condition(() => revision !== recorded.revision);
+      const target = revision;
+      const changes: RecordChanges = {
+        reference: state.reference,
+        revision: target,
+        summary: summaryOf(state),
+        transitions: state.transitions.slice(sentTransitions).map((t, i) => ({ ...t, seq: sentTransitions + i })),
+        ...(recorded.revision === 0 ? { application: state.application } : {}),
+      };
+      try {
+        await recordWrite.recordDossierChanges(changes);
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        recorded.failing = true;
+        log.warn('the dossier record could not be written; retrying', { reference: state.reference, revision: target });
+        await sleep(pause);
+        pause = Math.min(pause * 2, 60_000);
+        continue;
+      }
+      pause = 5_000;
+      recorded.failing = false;
+      sentTransitions += changes.transitions.length;
+      recorded.revision = target;
+      if (isTerminal(state.status) && recorded.revision === revision) return;
+    }
+  }
+
+  /** The record as dossiers started before SLIM_HISTORY keep it: the whole state, by a regular activity, in the background. */
+  async function keepRecordV1(): Promise<void> {
+    for (;;) {
+      await condition(() => revision !== recorded.revision);
       const target = revision;
       await records.recordDossier({ state, revision: target });
-      recorded = target;
-      if (isTerminal(state.status) && recorded === revision) return;
+      recorded.revision = target;
+      if (isTerminal(state.status) && recorded.revision === revision) return;
     }
   }
 
   /**
-   * The dossier's timers as one durable loop: arm the earliest pending deadline, and re-arm
-   * whenever the dossier or its calendar changes, so a timer always fires at the instant the
-   * current facts give it.
+   * The dossier's timers as one durable loop over the earliest pending deadline: one timer at a
+   * time, kept while that deadline stays where it is and replaced when the dossier or its calendar
+   * moves it, so a timer always fires at the instant the current facts give it.
    */
   async function runClock(): Promise<void> {
+    let armed: { at: number; fired: Promise<boolean>; cancel(): void } | undefined;
+    while (!isTerminal(state.status)) {
+      if (calendarChange !== undefined) {
+        const cause = calendarChange;
+        calendarChange = undefined;
+        await refreshCalendar(cause);
+        continue;
+      }
+      const next = nextDeadline();
+      if (armed && armed.at !== next?.at) {
+        armed.cancel();
+        armed = undefined;
+      }
+      if (next && !armed) armed = timerAt(next.at);
+      const seen = revision;
+      const woken = condition(() => revision !== seen || calendarChange !== undefined || isTerminal(state.status)).then(() => false);
+      if (await Promise.race(armed ? [armed.fired, woken] : [woken])) {
+        armed = undefined;
+        // Everything due by now, in order (two deadlines may share an instant).
+        for (let due = nextDeadline(); due && due.at <= Date.now(); due = nextDeadline()) {
+          due.fire();
+          settle();
+        }
+      }
+    }
+    armed?.cancel();
+  }
+
+  /** A durable timer to `at` that resolves true when it fires and false when cancelled. */
+  function timerAt(at: number): { at: number; fired: Promise<boolean>; cancel(): void } {
+    const scope = new CancellationScope();
+    const fired = scope
+      .run(() => sleep(Math.max(1, at - Date.now())))
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (isCancellation(err)) return false;
+          throw err;
+        },
+      );
+    return { at, fired, cancel: () => scope.cancel() };
+  }
+
+  /** The clock loop of dossiers started before SLIM_HISTORY: re-armed at every change. */
+  async function runClockV1(): Promise<void> {
     while (!isTerminal(state.status)) {
       if (calendarChange !== undefined) {
         const cause = calendarChange;
@@ -376,7 +520,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierState>
             state.late = true;
             record('late', SYSTEM, state.status, `the appointment ${localIso(due)} has passed without a result`);
             revision++;
-            publish();
+            publishNow();
           },
         });
       }

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -16,7 +17,7 @@ declare module 'fastify' {
      * preHandler: who is calling (JWT or X-API-Key), and are they allowed here at all. An account
      * whose password must be changed reaches only the routes that say `pendingPasswordChange`.
      */
-    requireActor(roles?: readonly Role[], options?: { pendingPasswordChange?: boolean }): (request: FastifyRequest) => Promise<void>;
+    requireActor(roles?: readonly Role[], options?: RequireActorOptions): (request: FastifyRequest) => Promise<void>;
     accounts: AccountDirectory;
   }
 }
@@ -27,6 +28,20 @@ declare module '@fastify/jwt' {
     payload: { sub: string; jti: string };
   }
 }
+
+export interface RequireActorOptions {
+  /** The route is open to an account that must still change its password (the change itself, /auth/me, logout). */
+  pendingPasswordChange?: boolean;
+  /**
+   * The login may also come as the session cookie set at login (SESSION_COOKIE), for callers that
+   * cannot send a header: the Temporal Web UI calling the codec endpoint with the auditor's
+   * credentials. Opt-in per route, so a cookie alone never takes an action.
+   */
+  cookie?: boolean;
+}
+
+/** The login as an HttpOnly cookie, beside the bearer token the login answer carries. */
+export const SESSION_COOKIE = 'gplx_session';
 
 export const actorOf = (request: FastifyRequest): Actor => {
   if (!request.actor) throw new HttpError(401, 'UNAUTHENTICATED', 'credentials required');
@@ -49,29 +64,33 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
     // request of a login, and the session row is checked each time anyway (identify, below).
     verify: { cache: true },
   });
+  await app.register(fastifyCookie);
   app.decorate('accounts', accounts);
 
-  async function identify(request: FastifyRequest): Promise<{ actor: Actor; session?: Session }> {
+  async function identify(request: FastifyRequest, options?: RequireActorOptions): Promise<{ actor: Actor; session?: Session }> {
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string') {
       const actor = await accounts.integratorForKey(apiKey);
       if (!actor) throw new HttpError(401, 'UNAUTHENTICATED', 'unknown or revoked API key');
       return { actor };
     }
-    if (!request.headers.authorization) {
+    const cookie = options?.cookie ? request.cookies[SESSION_COOKIE] : undefined;
+    if (!request.headers.authorization && !cookie) {
       throw new HttpError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <token> or X-API-Key');
     }
     let claims: { sub: string; jti?: string };
     try {
-      claims = await request.jwtVerify<{ sub: string; jti?: string }>();
+      claims = request.headers.authorization
+        ? await request.jwtVerify<{ sub: string; jti?: string }>()
+        : app.jwt.verify<{ sub: string; jti?: string }>(cookie!);
     } catch {
       throw new HttpError(401, 'UNAUTHENTICATED', 'invalid or expired token');
     }
     return accounts.sessionActor(claims, request.ip);
   }
 
-  app.decorate('requireActor', (roles?: readonly Role[], options?: { pendingPasswordChange?: boolean }) => async (request: FastifyRequest) => {
-    const { actor, session } = await identify(request);
+  app.decorate('requireActor', (roles?: readonly Role[], options?: RequireActorOptions) => async (request: FastifyRequest) => {
+    const { actor, session } = await identify(request, options);
     request.actor = actor;
     request.session = session;
     if (session?.mustChangePassword && !options?.pendingPasswordChange) {

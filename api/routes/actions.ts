@@ -62,7 +62,7 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
         // scoped to several agencies acts for the dossier's own, once the API has checked that it covers it.
         let agencyCode = actor.agencyCode;
         if (actor.agencyCodes || (actor.agencyCode === '*' && action === 'assign')) {
-          agencyCode = (await gateway.stateOf(reference)).agencyCode;
+          agencyCode = await gateway.agencyOf(reference);
           if (!coversAgency(actor, agencyCode)) throw notFound(`dossier ${request.params.id}`);
         }
         if (action === 'assign') {
@@ -80,7 +80,7 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
           // Another agency's dossier is not shown to exist (404, as on every read), whatever the workflow
           // answered: its own agency check (403 "belongs to agency …"), a closed dossier (409), a body it refused (400).
           if (err instanceof HttpError && err.status !== 404 && agencyCode !== '*' && !actor.agencyCodes) {
-            const owner = (await gateway.stateOf(reference).catch(() => undefined))?.agencyCode;
+            const owner = await gateway.agencyOf(reference).catch(() => undefined);
             if (owner !== undefined && !coversAgency(actor, owner)) throw notFound(`dossier ${request.params.id}`);
           }
           throw err;

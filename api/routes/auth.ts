@@ -4,6 +4,7 @@ import { updateAccount, revokeSessions } from '../../db/accounts';
 import { passwordProblems } from '../../domain/password-policy';
 import { STAFF_ROLES, DATA_SCOPES } from '../../domain/roles';
 import { publicAccount } from '../auth/accounts';
+import { SESSION_COOKIE } from '../auth/plugin';
 import { verifyPassword } from '../auth/passwords';
 import { HttpError } from '../errors';
 
@@ -42,7 +43,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { token, account, actor } = await accounts.login({
         username: request.body.username,
         password: request.body.password,
@@ -51,8 +52,17 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       // Fastify's logger and the access log read the actor off the request.
       request.actor = actor;
+      const jwt = app.jwt.sign(token);
+      // The same login as a cookie, for the few routes that take one (the codec endpoint the Temporal Web UI calls).
+      void reply.setCookie(SESSION_COOKIE, jwt, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: 'auto',
+        path: '/',
+        maxAge: accounts.policy.sessionHours * 3600,
+      });
       return {
-        token: app.jwt.sign(token),
+        token: jwt,
         tokenType: 'Bearer' as const,
         expiresIn: accounts.policy.sessionHours * 3600,
         mustChangePassword: account.mustChangePassword,
@@ -78,7 +88,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       if (!request.session) throw new HttpError(400, 'NOT_A_SESSION', 'API keys have no session to end; an admin revokes a key');
       await accounts.logout(request.session.id, request.actor!.username);
-      return reply.status(204).send();
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send();
     },
   );
 

@@ -11,14 +11,19 @@ import { calendarDate, calendarEntryPatchSchema, calendarEntrySchema, officeHour
 import { DEFAULT_OFFICE_HOURS, HOUR_MS, MINUTE_MS, WorkingCalendar, localIso } from '../../domain/working-time';
 import { actorOf, adminLevelOf } from '../auth/plugin';
 import { coversAgency } from '../auth/scope';
+import type { CalendarCache } from '../calendar-cache';
 import type { CalendarPropagation } from '../calendar-propagation';
 import { HttpError, notFound } from '../errors';
 
 const STAFF = ['one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervisor', 'auditor', 'admin', 'integrator'] as const;
 
-export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: CalendarPropagation }> = async (app, { db, propagation }) => {
+export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: CalendarPropagation; calendars: CalendarCache }> = async (
+  app,
+  { db, propagation, calendars },
+) => {
   /** Starts telling open dossiers; a failure to start is reported, not fatal: the edit is saved and can be re-propagated. */
   async function propagate(change: number, cause: string, agencies: string[] | null, log: FastifyBaseLogger) {
+    calendars.clear();
     try {
       return await propagation.start(change, cause, agencies);
     } catch (err) {

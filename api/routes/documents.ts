@@ -46,7 +46,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> 
     async (request, reply) => {
       const actor = actorOf(request);
       const { id, form } = request.params;
-      const state = await gateway.stateOf(await gateway.resolve(id));
+      const state = await gateway.lookup(id);
       // Another agency's dossier, or one outside the account's data scope, is not shown to exist.
       if (!(await dossierInScope(app.accounts, actor, state))) throw notFound(`dossier ${id}`);
       const reason = unavailableReason(form, state);

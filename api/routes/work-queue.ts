@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { workQueue } from '../../db/work-queue';
 import { AGENCY_CODE } from '../../domain/application';
+import type { DossierState } from '../../domain/dossier-state';
 import { offeredActions, queueCriteria } from '../../domain/work-queue';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
@@ -40,7 +41,9 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
         limit: request.query.limit,
       });
       return {
-        items: rows.flatMap(({ state, ...row }) => {
+        items: rows.flatMap(({ state: summary, application, ...row }) => {
+          // What the queue offers needs the summary and the application, not the slip.
+          const state = summary && application ? ({ ...summary, application, transitions: [] } as DossierState) : undefined;
           // The record trails the workflow: a dossier that has just moved on offers nothing and is left out.
           const actions = state ? offeredActions(state, actor) : [];
           if (actions.length === 0) return [];

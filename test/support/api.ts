@@ -3,9 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createAccountDirectory, type AccountPolicy } from '../../api/auth/accounts';
 import { buildApp } from '../../api/app';
+import type { PayloadKeyring } from '../../temporal/payload-keys';
 import type { Stack } from './stack';
 
 export const INTEGRATOR_KEY = 'test-integrator-key';
+/** Where the tests' Temporal Web UI would be: the origin the codec endpoint lets call with credentials. */
+export const TEST_UI_ORIGIN = 'http://127.0.0.1:8233';
 
 /** Passwords hashed at about a sixth of production's scrypt cost: the tests log in often, on two cores. */
 export const TEST_SCRYPT_COST = { N: 2 ** 14, r: 8, p: 1 };
@@ -14,10 +17,12 @@ export async function buildTestApp(
   stack: Stack,
   client: Client = stack.env.client,
   policy: Partial<AccountPolicy> = {},
+  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[] } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     client,
-    keyring: stack.keyring,
+    keyring: extra.keyring ?? stack.keyring,
+    temporalUiOrigins: extra.temporalUiOrigins ?? [TEST_UI_ORIGIN],
     db: stack.database.db,
     taskQueue: stack.taskQueue,
     accounts: createAccountDirectory({

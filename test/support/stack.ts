@@ -57,6 +57,8 @@ export interface Stack {
   worker: Worker;
   /** The keys its clients and worker encrypt with (the golden histories' test key unless told otherwise). */
   keyring: PayloadKeyring;
+  /** Drains the worker and starts another on the same task queue with other keys (a key rotation, a redeployment). */
+  replaceWorker(keyring: PayloadKeyring): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,15 @@ export interface Stack {
  * simulators, a real database (PGlite in memory, or a fresh database on the TEST_DATABASE_URL server)
  * and a worker running them.
  */
-export async function startStack(server: 'time-skipping' | 'dev-server', options: { keyring?: PayloadKeyring; dbFilename?: string } = {}): Promise<Stack> {
+export interface StackOptions {
+  keyring?: PayloadKeyring;
+  /** Keep the dev server's state in this SQLite file (WAL, as the embedded default does) instead of memory. */
+  dbFilename?: string;
+  /** Serve the dev server's Web UI on this port, decoding through this codec endpoint. */
+  ui?: { port: number; codecEndpoint: string };
+}
+
+export async function startStack(server: 'time-skipping' | 'dev-server', options: StackOptions = {}): Promise<Stack> {
   const keyring = options.keyring ?? TEST_KEYRING;
   const dataConverter = serviceDataConverter(keyring);
   const env =
@@ -80,8 +90,14 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
             executable: { type: 'existing-path', path: TEMPORAL_CLI },
             searchAttributes: Object.values(SEARCH_ATTRIBUTES),
             ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+            ...(options.ui ? { ui: true, uiPort: options.ui.port } : {}),
             // A second, empty namespace stands for a Temporal that has forgotten closed workflows.
-            extraArgs: ['--log-level', 'error', '--namespace', FORGETFUL_NAMESPACE],
+            extraArgs: [
+              '--log-level', 'error', '--namespace', FORGETFUL_NAMESPACE,
+              // A file on disk is kept as the embedded default keeps it (scripts/temporal-dev-server.ts).
+              ...(options.dbFilename ? ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] : []),
+              ...(options.ui ? ['--ui-codec-endpoint', options.ui.codecEndpoint] : []),
+            ],
           },
         });
   if (server === 'time-skipping') {
@@ -97,28 +113,40 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
   const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
   const database = await openDatabase({ url: scratch?.url });
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url) }),
-    dataConverter,
-  });
-  const running = worker.run();
-  return {
+  const startWorker = async (keys: PayloadKeyring) => {
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url) }),
+      dataConverter: serviceDataConverter(keys),
+    });
+    return { worker, running: worker.run() };
+  };
+  let current = await startWorker(keyring);
+  const stack: Stack = {
     env,
     simulators,
     database,
     taskQueue,
-    worker,
+    get worker() {
+      return current.worker;
+    },
     keyring,
+    async replaceWorker(keys) {
+      current.worker.shutdown();
+      await current.running;
+      current = await startWorker(keys);
+      stack.keyring = keys;
+    },
     async stop() {
-      worker.shutdown();
-      await running;
+      current.worker.shutdown();
+      await current.running;
       await simulators.close();
       await database.close();
       await scratch?.drop();
       await env.teardown();
     },
   };
+  return stack;
 }

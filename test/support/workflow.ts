@@ -31,14 +31,16 @@ export function workflowDriver(stack: () => Stack) {
 
   const waitFor = (h: WorkflowHandle, status: DossierStatus) => until(h, (s) => s.status === status, `reached ${status}`);
 
-  function act<A extends ActionName>(
+  /** Takes the action and returns the dossier as it then is (the Update itself answers only how far it got). */
+  async function act<A extends ActionName>(
     h: WorkflowHandle,
     action: A,
     actor: Actor,
     body: ActionBody<A> | Record<string, unknown>,
     updateId?: string,
   ): Promise<DossierState> {
-    return h.executeUpdate(actionUpdates[action], { args: [{ actor, body: body as ActionBody<A> }], updateId });
+    await h.executeUpdate(actionUpdates[action], { args: [{ actor, body: body as ActionBody<A> }], updateId });
+    return stateOf(h);
   }
 
   return { submit, stateOf, until, waitFor, act };
