@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Transition } from '../domain/dossier-state';
-import type { AuditSinks } from '../workflows/definitions';
+import { WORKFLOW_TYPE, type AuditSinks } from '../workflows/definitions';
 import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
 import { quietBundlerLogger, workflowBundle } from '../temporal/workflow-bundle';
 import { executionOf, isClosed, type History } from './history-json';
@@ -145,7 +145,17 @@ function report(input: ReplayInput, error: unknown, timeline: TimelineEntry[], d
   if (!error) return { ...base, verdict: 'deterministic' };
   const message = error instanceof Error ? error.message : String(error);
   const verdict: Verdict = error instanceof DeterminismViolationError ? 'nondeterministic' : 'failed';
-  return { ...base, verdict, divergence: { message: tidy(message), ...whereDiverged(message, input.history) } };
+  return { ...base, verdict, divergence: { message: explain(tidy(message), execution.workflowType), ...whereDiverged(message, input.history) } };
+}
+
+/**
+ * A workflow task failure's own message travels encrypted (temporal/failure-converter.cjs), so the
+ * replayer sees only "Encoded failure": say what is known instead.
+ */
+function explain(message: string, workflowType: string): string {
+  if (workflowType !== WORKFLOW_TYPE) return `a history of workflow type ${workflowType || '(none)'}: this code replays ${WORKFLOW_TYPE} histories only`;
+  if (message === 'Encoded failure') return 'the workflow code failed on this history (its reason is encrypted with the failure: the Temporal Web UI shows it decoded to auditors)';
+  return message;
 }
 
 /** Core's own words, without the SDK's preamble and the Failure structure around them. */

@@ -5,7 +5,7 @@ import { serviceClient } from '../temporal/client';
 import { addEntry, deleteEntry } from '../db/calendar';
 import type { DossierState } from '../domain/dossier-state';
 import { MINUTE_MS, WorkingCalendar, dayOf, isoDay, weekday } from '../domain/working-time';
-import { calendarChangedSignal } from '../workflows/definitions';
+import { calendarChangedSignal, stateQuery } from '../workflows/definitions';
 import { actors } from '../test/support/actors';
 import { application } from '../test/support/fixtures';
 import { startStack, type Stack } from '../test/support/stack';
@@ -294,6 +294,8 @@ export interface GoldenManifestEntry {
   workflowId: string;
   events: number;
   workerBuildIds: string[];
+  /** The key its payloads are encrypted with (test/histories/payload-test-key), absent for histories recorded before encryption. */
+  payloadKeyId?: string;
   finalStatus: string;
   transitions: { action: string; to: string; username: string; at: string }[];
 }
@@ -328,7 +330,9 @@ async function main(): Promise<void> {
     for (const p of chosen) {
       const h = await p.run(ctx);
       const closed = plain.workflow.getHandle(h.workflowId);
-      const final = (await closed.result()) as DossierState;
+      await closed.result();
+      // The workflow returns a small outcome; its whole state is a query away (a worker replays it).
+      const final: DossierState = await closed.query(stateQuery);
       const history = await closed.fetchHistory();
       const file = `${p.name}.json`;
       // One event per line: small enough to commit, and a diff shows which events changed.
@@ -340,6 +344,7 @@ async function main(): Promise<void> {
         workflowId: h.workflowId,
         events: events.length,
         workerBuildIds: buildIdsOf(history),
+        payloadKeyId: stack.keyring.encryptingKeyId,
         finalStatus: final.status,
         transitions: final.transitions.map((t) => ({ action: t.action, to: t.to, username: t.actor.username, at: t.at })),
       };

@@ -50,7 +50,8 @@ export function callJson<S extends z.ZodType>(url: string, opts: CallOptions<S> 
 export function callJson<S extends z.ZodType>(url: string, opts: CallOptions<S> & { notFoundCode?: undefined }): Promise<z.output<S>>;
 export async function callJson<S extends z.ZodType>(url: string, opts: CallOptions<S>): Promise<z.output<S> | null> {
   const method = opts.method ?? 'GET';
-  const what = `${opts.service}: ${method} ${url}`;
+  // Errors end up in logs, in findings and in Temporal: never the query (a citizen ID) or what a registry said back.
+  const what = `${opts.service}: ${method} ${url.split('?')[0]}`;
   let status: number;
   let text: string;
   try {
@@ -79,12 +80,12 @@ export async function callJson<S extends z.ZodType>(url: string, opts: CallOptio
   }
 
   if (status >= 500 || status === 429) {
-    throw new RegistryUnavailableError(`${what} answered ${status}: ${text.slice(0, 200)}`, status);
+    throw new RegistryUnavailableError(`${what} answered ${status}${answerSummary(text)}`, status);
   }
   const body = parseJson(text);
   if (status === 404 && opts.notFoundCode !== undefined && errorCodeOf(body) === opts.notFoundCode) return null;
   if (status < 200 || status >= 300) {
-    throw ApplicationFailure.nonRetryable(`${what} answered ${status}: ${text.slice(0, 200)}`, REGISTRY_REJECTED);
+    throw ApplicationFailure.nonRetryable(`${what} answered ${status}${answerSummary(text)}`, REGISTRY_REJECTED);
   }
   const parsed = opts.schema.safeParse(body);
   if (!parsed.success) {
@@ -95,6 +96,12 @@ export async function callJson<S extends z.ZodType>(url: string, opts: CallOptio
     );
   }
   return parsed.data;
+}
+
+/** What an error answer may say of itself in a message: its error code, not its text (which may echo the request). */
+function answerSummary(text: string): string {
+  const code = errorCodeOf(parseJson(text));
+  return typeof code === 'string' ? ` (${code.slice(0, 64)})` : '';
 }
 
 /** The abort signal's reason, and undici's own header/body timeouts. */

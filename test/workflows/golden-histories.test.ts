@@ -8,6 +8,8 @@ import type { GoldenManifestEntry } from '../../scripts/record-golden-histories'
 import { workflowBundle } from '../../temporal/workflow-bundle';
 import { HistoryFormatError, canonicalHistoryJSON, historyFromJSON, historyToObject, type History } from '../../audit/history-json';
 import { bundleWorkflows, quietReplayRuntime, replayHistories, replayHistory, type ReplayReport } from '../../audit/replay';
+import { serviceDataConverter } from '../../temporal/data-converter';
+import { TEST_KEYRING } from '../support/payload-keys';
 
 /**
  * The guard against changes that break running dossiers: every golden history (test/histories/,
@@ -22,9 +24,12 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'manif
 const raw = (file: string) => JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as { events: Record<string, unknown>[] };
 const golden = Object.entries(manifest).map(([name, entry]) => ({ name, entry, history: historyFromJSON(raw(entry.file)) }));
 
-async function replayAll(bundle?: Parameters<typeof replayHistories>[1]): Promise<Map<string, ReplayReport>> {
+/** The recordings since payload encryption are sealed with the committed test key; older ones are plain and decode either way. */
+const dataConverter = serviceDataConverter(TEST_KEYRING);
+
+async function replayAll(options: Parameters<typeof replayHistories>[1] = {}): Promise<Map<string, ReplayReport>> {
   const reports = new Map<string, ReplayReport>();
-  for await (const r of replayHistories(golden.map((g) => ({ label: g.name, history: g.history })), bundle)) reports.set(r.label, r);
+  for await (const r of replayHistories(golden.map((g) => ({ label: g.name, history: g.history })), { dataConverter, ...options })) reports.set(r.label, r);
   return reports;
 }
 
@@ -55,6 +60,23 @@ describe('golden histories', { timeout: 240_000 }, () => {
     for (const a of ['deadline-moved', 'apology-required', 'late', 'payment-reminder', 'time-limit']) expect(actions, a).toContain(a);
   });
 
+  it('keep two generations: the plain ones recorded before the slim, encrypted history (kept as name@build), and the new ones, sealed', () => {
+    // Every payload's data as text, as anyone reading the file (or Temporal's store) would see it.
+    const readable = (file: string) =>
+      JSON.stringify(raw(file), (key, value: unknown) => (key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value));
+    const sealed = golden.filter((g) => g.entry.payloadKeyId);
+    const plain = golden.filter((g) => !g.entry.payloadKeyId);
+    expect(sealed.map((g) => g.name).sort()).toEqual(plain.map((g) => g.name.replace(/@.*$/, '')).sort());
+    for (const { name, entry } of sealed) {
+      const older = plain.find((p) => p.name.startsWith(`${name}@`))!;
+      // The fixtures' applicant: Nguyễn Văn An, 0912345678. Plain before, sealed now.
+      expect(readable(older.entry.file), older.name).toContain('0912345678');
+      expect(readable(entry.file), name).not.toContain('0912345678');
+      expect(readable(entry.file), name).not.toContain('Nguyễn Văn An');
+      expect(entry.events, name).toBeLessThan(older.entry.events);
+    }
+  });
+
   it('replay deterministically against the current workflow code, rebuilding the timeline each run ended with', async () => {
     const reports = await replayAll();
     for (const { name, entry } of golden) {
@@ -74,8 +96,8 @@ describe('golden histories', { timeout: 240_000 }, () => {
     // The SDK's own replayer says so too, with the error a worker would meet on a running dossier.
     const post = golden.find((g) => g.name === 'post-delivery')!;
     const sinks = { audit: { transition: { fn: () => undefined } } };
-    await expect(Worker.runReplayHistory({ workflowBundle: changed, sinks, replayName: 'guard' }, post.history)).rejects.toBeInstanceOf(DeterminismViolationError);
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks, replayName: 'guard' }, post.history)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: changed, sinks, replayName: 'guard', dataConverter }, post.history)).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), sinks, replayName: 'guard', dataConverter }, post.history)).resolves.toBeUndefined();
     const reports = await replayAll({ bundle: changed });
     let caught = 0;
     for (const { name, entry } of golden) {
@@ -109,9 +131,9 @@ describe('golden histories', { timeout: 240_000 }, () => {
     const json = historyToObject(golden[0]!.history);
     const started = json.events[0]!.workflowExecutionStartedEventAttributes as { workflowType: { name: string } };
     started.workflowType.name = 'noSuchWorkflow';
-    const r = await replayHistory({ label: 'other', history: historyFromJSON(json) });
+    const r = await replayHistory({ label: 'other', history: historyFromJSON(json) }, { dataConverter });
     expect(r.verdict).toBe('failed');
-    expect(r.divergence?.message).toMatch(/noSuchWorkflow/);
+    expect(r.divergence?.message).toMatch(/workflow type noSuchWorkflow/);
     expect(r.timeline).toEqual([]);
   });
 
@@ -124,7 +146,7 @@ describe('golden histories', { timeout: 240_000 }, () => {
       { label: 'withdrawal again', history: withdrawal.history },
     ];
     const reports: ReplayReport[] = [];
-    for await (const r of replayHistories(inputs)) reports.push(r);
+    for await (const r of replayHistories(inputs, { dataConverter })) reports.push(r);
     expect(reports.map((r) => [r.label, r.verdict])).toEqual([
       ['empty', 'failed'],
       ['withdrawal', 'deterministic'],
@@ -136,7 +158,7 @@ describe('golden histories', { timeout: 240_000 }, () => {
 
   it('throw, rather than retry forever, when no replay worker can start at all', async () => {
     const withdrawal = golden.find((g) => g.name === 'withdrawal')!;
-    await expect(replayHistory({ label: 'withdrawal', history: withdrawal.history }, { bundle: { code: 'this is not a workflow bundle (' } })).rejects.toThrow();
+    await expect(replayHistory({ label: 'withdrawal', history: withdrawal.history }, { bundle: { code: 'this is not a workflow bundle (' }, dataConverter })).rejects.toThrow();
   });
 
   it('replay an open dossier as far as its history goes', async () => {
@@ -145,7 +167,7 @@ describe('golden histories', { timeout: 240_000 }, () => {
     const events = post.history.events!;
     const receipt = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
     const upTo = events.findIndex((e, i) => i > receipt && e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-    const r = await replayHistory({ label: 'open', history: { events: events.slice(0, upTo) } as History });
+    const r = await replayHistory({ label: 'open', history: { events: events.slice(0, upTo) } as History }, { dataConverter });
     expect(r.verdict, r.divergence?.message).toBe('deterministic');
     expect(r.closed).toBe(false);
     expect(r.timeline.at(-1)?.action).toBe('receive');
