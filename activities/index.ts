@@ -1,3 +1,4 @@
+import { createCalendarSnapshots } from '../db/calendar';
 import type { Database } from '../db/client';
 import { createPaymentGatewayClient } from './registries/payment-gateway';
 import { createPostalServiceClient } from './registries/postal-service';
@@ -19,14 +20,15 @@ export interface RegistryUrls {
 
 /** Every activity the dossier workflow calls, bound to its dependencies. */
 export function createActivities(deps: { db: Database; registries: RegistryUrls }) {
+  const calendars = createCalendarSnapshots(deps.db);
   return {
     ...verificationActivities({
       health: createHealthRegistryClient(deps.registries.healthRegistry),
       police: createPoliceRegistryClient(deps.registries.policeRegistry),
     }),
-    ...receiptActivities(deps.db),
+    ...receiptActivities(deps.db, calendars),
     ...dossierRecordActivities(deps.db),
-    ...calendarActivities(deps.db),
+    ...calendarActivities(calendars),
     ...feeNoticeActivities(createPaymentGatewayClient(deps.registries.paymentGateway)),
     ...shipmentActivities(createPostalServiceClient(deps.registries.postalService)),
   };

@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
-import { calendarSnapshot, procedureInForce } from '../db/calendar';
+import { procedureInForce, type CalendarSnapshots } from '../db/calendar';
 import { allocateDossierCode } from '../db/dossier-codes';
 import { vietnamDate } from '../domain/dossier-code';
 import type { ProcedureVersion } from '../domain/procedure';
 import type { CalendarSnapshot } from '../domain/working-time';
 
-export function receiptActivities(db: Database) {
+export function receiptActivities(db: Database, snapshots: CalendarSnapshots) {
   return {
     /**
      * Everything receipt needs from the database in one activity: the dossier code (idempotent: a
@@ -28,7 +28,7 @@ export function receiptActivities(db: Database) {
       }
       const [code, calendar] = await Promise.all([
         allocateDossierCode(db, { reference: input.reference, agencyCode: input.agencyCode, receivedAt }),
-        calendarSnapshot(db, input.agencyCode),
+        snapshots(input.agencyCode),
       ]);
       return { code, procedure, ...(calendar.version === input.knownCalendarVersion ? {} : { calendar }) };
     },

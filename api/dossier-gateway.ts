@@ -14,7 +14,7 @@ import { recordSubmission } from '../db/submissions';
 import type { ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
 import { isDossierCode, REFERENCE_PATTERN } from '../domain/dossier-code';
-import type { ActionResult, DossierState } from '../domain/dossier-state';
+import { submittedDossier, type ActionResult, type DossierState } from '../domain/dossier-state';
 import { PORTAL_STATUS } from '../domain/dossier-status';
 import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
@@ -83,13 +83,18 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
   /**
    * The dossier's state for reading, from its record: the workflow writes it in the same workflow
    * task as each change, so it is as fresh as the last step, and reading it never wakes a worker.
-   * Only a dossier the record does not show yet (submitted a moment ago) is asked of its workflow.
+   * A dossier submitted a moment ago, whose workflow has not written its first step, is shown as
+   * submitted; only a dossier the record has never heard of is asked of its workflow.
    */
   async function lookup(id: string): Promise<DossierState> {
     const byCode = isDossierCode(id);
     if (!byCode && !REFERENCE_PATTERN.test(id)) throw notFound(`dossier ${id}`);
     const record = await fromRecord(byCode ? { code: id } : { reference: id });
     if (record?.state) return record.state;
+    // Submitted a moment ago: the workflow has not written its first step yet, and has nothing else to say.
+    if (record?.application) {
+      return submittedDossier({ reference: record.reference, application: record.application, submittedAt: record.submittedAt.toISOString(), procedure: RENEWAL_PROCEDURE });
+    }
     if (!record && byCode) throw notFound(`dossier ${id}`);
     return stateOf(record?.reference ?? id);
   }

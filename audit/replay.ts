@@ -205,12 +205,26 @@ function whereDiverged(message: string, history: History): Omit<Divergence, 'mes
 function eventDetail(e: NonNullable<History['events']>[number]): string | undefined {
   return (
     e.activityTaskScheduledEventAttributes?.activityType?.name ??
+    localActivityOf(e) ??
     (e.timerStartedEventAttributes?.timerId ? `timer ${e.timerStartedEventAttributes.timerId}` : undefined) ??
     e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ??
     e.workflowExecutionSignaledEventAttributes?.signalName ??
     e.markerRecordedEventAttributes?.markerName ??
     undefined
   );
+}
+
+/** A local activity's marker names its activity type in data Core writes itself (plain JSON, not the codec's). */
+function localActivityOf(e: NonNullable<History['events']>[number]): string | undefined {
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  try {
+    const type = (JSON.parse(Buffer.from(data ?? []).toString('utf8')) as { activity_type?: string }).activity_type;
+    return type ? `local activity ${type}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const EVENT_TYPE_NAMES = Object.fromEntries(Object.entries(temporal.api.enums.v1.EventType).map(([k, v]) => [v, k])) as Record<number, string>;

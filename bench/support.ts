@@ -37,6 +37,8 @@ export interface BenchService {
   service: ChildProcess;
   /** Peak resident set of the service process (worker + API + PGlite + simulators), MiB. */
   peakRssMb(): number;
+  /** CPU seconds used so far by the Temporal server, the service process and this process. */
+  cpuSeconds(): { temporal: number; service: number; bench: number };
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,9 @@ export async function startBenchService(): Promise<BenchService> {
   const server = await startTemporalDevServer(temporal, (m) => console.error(`# ${m}`));
   // The service and this process's own client share one key, as the API and the worker do.
   const keys = newKeyLine('bench');
-  const service = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'dev.ts')], {
+  // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the service process.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const service = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'scripts', 'dev.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -90,6 +94,7 @@ export async function startBenchService(): Promise<BenchService> {
     client: serviceClient(connection, temporal.namespace, keyringOf(parsePayloadKeys(keys, 'bench'))),
     nativeConnection,
     service,
+    cpuSeconds: () => ({ temporal: cpuOf(server.pid), service: cpuOf(service.pid!), bench: cpuOf(process.pid) }),
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
     async stop() {
       await connection.close();
@@ -100,6 +105,12 @@ export async function startBenchService(): Promise<BenchService> {
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** User + system CPU time of a process, from /proc (Linux). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export async function login(base: string, username: string): Promise<string> {

@@ -109,6 +109,30 @@ export async function calendarSnapshot(db: Database, agencyCode: string): Promis
   };
 }
 
+/** The calendar's version: the latest change to the table or to any office hours. */
+export async function calendarVersion(db: Database): Promise<string> {
+  const [latest] = await db.select({ id: calendarChanges.id }).from(calendarChanges).orderBy(desc(calendarChanges.id)).limit(1);
+  return String(latest?.id ?? 0);
+}
+
+/**
+ * Snapshots by agency, read again only when the calendar's version moves: every receipt and every
+ * dossier's verification asks for one, and the table changes a few times a year.
+ */
+export function createCalendarSnapshots(db: Database) {
+  const cache = new Map<string, CalendarSnapshot>();
+  return async function current(agencyCode: string): Promise<CalendarSnapshot> {
+    const key = `${agencyCode}|${await calendarVersion(db)}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const snapshot = await calendarSnapshot(db, agencyCode);
+    if (cache.size >= 256) cache.clear();
+    cache.set(`${agencyCode}|${snapshot.version}`, snapshot);
+    return snapshot;
+  };
+}
+export type CalendarSnapshots = ReturnType<typeof createCalendarSnapshots>;
+
 /** The procedure version in force on a local date: the latest one effective on or before it. */
 export async function procedureInForce(db: Database, code: string, localDate: string): Promise<ProcedureVersion | undefined> {
   const [row] = await db

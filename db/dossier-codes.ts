@@ -41,7 +41,14 @@ export async function allocateDossierCode(
   });
 }
 
+/** Every action by code asks this: prepared once per database. */
+const byCode = new WeakMap<Database, ReturnType<typeof prepareByCode>>();
+const prepareByCode = (db: Database) =>
+  db.select({ reference: dossiers.reference }).from(dossiers).where(eq(dossiers.code, sql.placeholder('code'))).prepare('reference_for_code');
+
 export async function referenceForCode(db: Database, code: string): Promise<string | undefined> {
-  const [row] = await db.select({ reference: dossiers.reference }).from(dossiers).where(eq(dossiers.code, code));
+  let query = byCode.get(db);
+  if (!query) byCode.set(db, (query = prepareByCode(db)));
+  const [row] = await query.execute({ code });
   return row?.reference;
 }

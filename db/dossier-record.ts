@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { summaryOf, type DossierState, type DossierSummary, type RecordChanges, type Transition } from '../domain/dossier-state';
 import { PORTAL_STATUS } from '../domain/dossier-status';
+import type { Application } from '../domain/application';
 import type { Database } from './client';
 import { dossierTransitions, dossiers } from './schema';
 
@@ -52,41 +53,53 @@ const transitionRow = (reference: string, seq: number, t: Transition) => ({
  * One write from the workflow: the summary row and the transitions appended since the last write.
  * Idempotent and ordered: a retried write changes nothing, a row never goes back to an older
  * revision, and a transition written again (by a worker that re-ran the step after a crash) takes
- * the values of the run the history kept.
+ * the values of the run the history kept. One statement (the row, then the transitions from one
+ * JSON parameter): it runs at every step of every dossier, and on PGlite a transaction of separate
+ * statements costs several times as much.
  */
 export async function recordDossierChanges(db: Database, changes: RecordChanges): Promise<void> {
   const { reference, revision, summary, application } = changes;
-  const columns = columnsOf(summary, revision);
-  await db.transaction(async (tx) => {
-    await tx
-      .insert(dossiers)
-      .values({
-        reference,
-        submittedAt: new Date(summary.submittedAt),
-        ...(application
-          ? { application, externalRef: application.externalRef ?? null, citizenId: application.applicant.citizenId, deliveryMethod: application.delivery.method }
-          : {}),
-        ...columns,
-      })
-      .onConflictDoUpdate({ target: dossiers.reference, set: columns, setWhere: sql`${dossiers.revision} <= ${revision}` });
-    if (changes.transitions.length > 0) {
-      await tx
-        .insert(dossierTransitions)
-        .values(changes.transitions.map(({ seq, ...t }) => transitionRow(reference, seq, t)))
-        .onConflictDoUpdate({
-          target: [dossierTransitions.reference, dossierTransitions.seq],
-          set: {
-            at: sql`excluded.at`,
-            username: sql`excluded.username`,
-            role: sql`excluded.role`,
-            action: sql`excluded.action`,
-            fromStatus: sql`excluded.from_status`,
-            toStatus: sql`excluded.to_status`,
-            note: sql`excluded.note`,
-          },
-        });
-    }
-  });
+  const c = columnsOf(summary, revision);
+  const ts = (d: Date | null) => (d ? d.toISOString() : null);
+  const transitions = changes.transitions.map((t) => ({
+    seq: t.seq,
+    at: t.at,
+    username: t.actor.username,
+    role: t.actor.role,
+    action: t.action,
+    from_status: t.from,
+    to_status: t.to,
+    note: t.note ?? null,
+  }));
+  await db.execute(sql`
+    with row as (
+      insert into dossiers (
+        reference, submitted_at, application, external_ref, citizen_id, delivery_method,
+        agency_code, code, received_at, status, portal_status, due_at, late, assignee, paid_online, supplement_requests,
+        processing_ended_at, on_time, processing_working_days, refused, closed_at, revision, state, updated_at)
+      values (
+        ${reference}, ${summary.submittedAt}::timestamptz, ${application ? JSON.stringify(application) : null}::jsonb,
+        ${application?.externalRef ?? null}, ${application?.applicant.citizenId ?? null}, ${application?.delivery.method ?? null},
+        ${c.agencyCode}, ${c.code}, ${ts(c.receivedAt)}::timestamptz, ${c.status}, ${c.portalStatus}::int, ${ts(c.dueAt)}::timestamptz,
+        ${c.late}::boolean, ${c.assignee}, ${c.paidOnline}::boolean, ${c.supplementRequests}::int, ${ts(c.processingEndedAt)}::timestamptz,
+        ${c.onTime}::boolean, ${c.processingWorkingDays}::real, ${c.refused}::boolean, ${ts(c.closedAt)}::timestamptz, ${revision}::int,
+        ${JSON.stringify(summary)}::jsonb, now())
+      on conflict (reference) do update set
+        agency_code = excluded.agency_code, code = excluded.code, received_at = excluded.received_at, status = excluded.status,
+        portal_status = excluded.portal_status, due_at = excluded.due_at, late = excluded.late, assignee = excluded.assignee,
+        paid_online = excluded.paid_online, supplement_requests = excluded.supplement_requests,
+        processing_ended_at = excluded.processing_ended_at, on_time = excluded.on_time,
+        processing_working_days = excluded.processing_working_days, refused = excluded.refused, closed_at = excluded.closed_at,
+        revision = excluded.revision, state = excluded.state, updated_at = excluded.updated_at
+      where dossiers.revision <= excluded.revision
+    )
+    insert into dossier_transitions (reference, seq, at, username, role, action, from_status, to_status, note)
+    select ${reference}, x.seq, x.at, x.username, x.role, x.action, x.from_status, x.to_status, x.note
+    from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb) as x(
+      seq integer, at timestamptz, username text, role text, action text, from_status text, to_status text, note text)
+    on conflict (reference, seq) do update set
+      at = excluded.at, username = excluded.username, role = excluded.role, action = excluded.action,
+      from_status = excluded.from_status, to_status = excluded.to_status, note = excluded.note`);
 }
 
 /** The whole state at once, as dossiers started before the slim history write it. Same guarantees. */
@@ -133,6 +146,7 @@ const prepareRecordQueries = (db: Database) => {
       .select({
         reference: dossiers.reference,
         agencyCode: dossiers.agencyCode,
+        submittedAt: dossiers.submittedAt,
         closedAt: dossiers.closedAt,
         revision: dossiers.revision,
         application: dossiers.application,
@@ -153,8 +167,11 @@ const prepareRecordQueries = (db: Database) => {
 export interface DossierRecord {
   reference: string;
   agencyCode: string;
+  submittedAt: Date;
   closedAt: Date | null;
   revision: number;
+  /** The application as submitted (null only for a row the code counter made for a dossier started without a submission). */
+  application: Application | null;
   /** The dossier as the workflow last wrote it; undefined until its first write (just submitted). */
   state?: DossierState;
 }
@@ -181,5 +198,5 @@ export async function findRecord(db: Database, id: { code: string } | { referenc
           })),
         } as DossierState)
       : undefined;
-  return { reference: row.reference, agencyCode: row.agencyCode, closedAt: row.closedAt, revision: row.revision, state };
+  return { reference: row.reference, agencyCode: row.agencyCode, submittedAt: row.submittedAt, closedAt: row.closedAt, revision: row.revision, application, state };
 }

@@ -106,3 +106,20 @@ export function summaryOf(state: DossierState): DossierSummary {
   const { application: _application, calendar: _calendar, transitions: _transitions, ...summary } = state;
   return summary;
 }
+
+/** A dossier as it is submitted, before its workflow's first step: what the workflow starts from, and what a read shows until then. */
+export function submittedDossier(input: { reference: string; application: Application; submittedAt: string; procedure: ProcedureVersion }): DossierState {
+  return {
+    reference: input.reference,
+    agencyCode: input.application.agencyCode,
+    status: 'SUBMITTED',
+    procedure: input.procedure,
+    application: input.application,
+    submittedAt: input.submittedAt,
+    verification: {},
+    paused: false,
+    late: false,
+    steps: [],
+    transitions: [],
+  };
+}

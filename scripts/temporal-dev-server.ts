@@ -12,7 +12,7 @@ export async function startTemporalDevServer(
   config: TemporalConfig,
   log: (m: string) => void,
   options: { codecEndpoint?: string } = {},
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ pid: number; stop(): Promise<void> }> {
   const { cliPath, dbFile, port, uiPort } = config.devServer;
   const cli = path.resolve(cliPath);
   if (!existsSync(cli)) {
@@ -59,6 +59,7 @@ export async function startTemporalDevServer(
   }
   log(`Temporal dev server ready on 127.0.0.1:${port} (state in ${dbFile})`);
   return {
+    pid: child.pid!,
     async stop() {
       process.off('exit', killOnExit);
       if (child.exitCode !== null) return;

@@ -18,7 +18,7 @@ import type { createActivities } from '../activities';
 import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
 import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome, workingTimeUsed } from '../domain/dossier-clock';
-import { summaryOf, type ActionResult, type DossierState, type RecordChanges, type Transition } from '../domain/dossier-state';
+import { submittedDossier, summaryOf, type ActionResult, type DossierState, type RecordChanges, type Transition } from '../domain/dossier-state';
 import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
 import type { Role } from '../domain/roles';
 import { judgeAction } from '../domain/state-machine';
@@ -58,7 +58,7 @@ const database = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** The receipt, which an officer waits for: bounded like the outside services. */
+/** The receipt, from the worker itself (our database), which an officer waits for: bounded like `services`. */
 const receipt = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '30 seconds',
@@ -87,19 +87,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
   // commands it was started with for its whole life (and its history replays as recorded).
   const slim = patched(SLIM_HISTORY);
   const now = () => new Date().toISOString();
-  const state: DossierState = {
-    reference: input.reference,
-    agencyCode: input.application.agencyCode,
-    status: 'SUBMITTED',
-    procedure: input.procedure,
-    application: input.application,
-    submittedAt: input.submittedAt,
-    verification: {},
-    paused: false,
-    late: false,
-    steps: [],
-    transitions: [],
-  };
+  const state: DossierState = submittedDossier(input);
   /** Bumped by every change the timers depend on, so the clock loop re-arms them and the record follows. */
   let revision = 0;
   let calendarChange: string | undefined;

@@ -132,6 +132,7 @@ describe('a dossier through the HTTP API, on a real Temporal dev server', () => 
       if (count === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(count).toBe(1);
+    await officer.waitFor(reference!, 'AWAITING_RECEIPT');
     const again = await portal.submit(body);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ reference, status: 'AWAITING_RECEIPT' });

@@ -140,8 +140,13 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
       stack.keyring = keys;
     },
     async stop() {
-      current.worker.shutdown();
-      await current.running;
+      // A worker that already stopped (a fatal error, or shut down by its runtime) has nothing to drain.
+      if (current.worker.getState() === 'RUNNING') {
+        current.worker.shutdown();
+        await current.running;
+      } else {
+        await current.running.catch(() => undefined);
+      }
       await simulators.close();
       await database.close();
       await scratch?.drop();
