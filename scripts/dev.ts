@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     Web console     ${base}/console/   (public lookup: ${base}/tra-cuu)
     API             ${base}/api/v1
     OpenAPI         ${base}/docs   (JSON: ${base}/docs/json)
-    Temporal Web UI ${temporal.externalAddress ? '(external cluster)' : `http://127.0.0.1:${temporal.devServer.uiPort}`}
+    Temporal Web UI ${temporal.externalAddress ? '(external cluster)' : `http://127.0.0.1:${temporal.devServer.uiPort}   (payloads encrypted; decoded for auditors: docs/personal-data-in-temporal.md)`}
     Temporal        ${temporal.address}  namespace ${temporal.namespace}
 ${demo ? `  Demo accounts (password "${config.DEMO_PASSWORD}"): motcua (one-stop officer), thamdinh, thamdinh2 (appraisers),
     lanhdao (leader), ketoan (accountant), giamsat (supervisor), kiemtoan (auditor),
