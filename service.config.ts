@@ -57,6 +57,9 @@ const envSchema = z.object({
 
 export type ServiceConfig = z.infer<typeof envSchema>;
 
+/** Where citizens reach the public lookup: PUBLIC_BASE_URL, or (outside production) the address the API listens on. */
+export const publicBaseUrlOf = (config: ServiceConfig) => (config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/$/, '');
+
 /** The account rules the API applies (api/auth/accounts.ts), from the configuration. */
 export const accountPolicyOf = (config: ServiceConfig) => ({
   lockoutAttempts: config.ACCOUNT_LOCKOUT_ATTEMPTS,
@@ -73,6 +76,10 @@ export function loadServiceConfig(env: Record<string, string | undefined> = proc
   }
   if (parsed.data.NODE_ENV === 'production' && !parsed.data.JWT_SECRET) {
     throw new Error('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.PUBLIC_BASE_URL) {
+    // The public lookup's links and QR codes are printed on paper: never derived from a request's Host header.
+    throw new Error('Invalid configuration: PUBLIC_BASE_URL is required when NODE_ENV=production');
   }
   return parsed.data;
 }

@@ -11,6 +11,7 @@ import { authPlugin } from './auth/plugin';
 import { registerConsole } from './console';
 import { createDossierGateway } from './dossier-gateway';
 import { HttpError, registerErrorHandling } from './errors';
+import { registerInputGuard } from './input-guard';
 import { createCalendarCache } from './calendar-cache';
 import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
@@ -42,8 +43,8 @@ export interface AppDeps {
   /** Accounts, sessions and API keys: opened on `db` (createAccountDirectory in api/auth/accounts.ts). */
   accounts: AccountDirectorySource;
   jwtSecret: string;
-  /** Where citizens reach the public lookup page (the QR codes point there); default: the request's own origin. */
-  publicBaseUrl?: string;
+  /** Where citizens reach the public lookup page (the QR codes point there): configured, never taken from a request. */
+  publicBaseUrl: string;
   logger?: FastifyServerOptions['logger'];
   /** Where the Temporal Web UI is served from: the origins allowed to call the codec endpoint with credentials. */
   temporalUiOrigins?: string[];
@@ -55,13 +56,16 @@ export async function buildApp(deps: AppDeps) {
   const app = Fastify({
     logger: deps.logger ?? false,
     ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
-    bodyLimit: 256 * 1024,
+    // What every route takes unless it says otherwise (a submission, a login, an admin's edit are a few KB);
+    // the actions, the replay and the codec endpoint set their own.
+    bodyLimit: 32 * 1024,
     // Ids in URLs are opaque; never let a long one through to Temporal.
     routerOptions: { maxParamLength: 128 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerInputGuard(app);
   await registerOpenApi(app);
   await app.register(authPlugin, { accounts: await deps.accounts.open(deps.db), jwtSecret: deps.jwtSecret });
   // Only routes that ask for it are limited (the public lookup); staff routes sit behind a login.

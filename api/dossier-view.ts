@@ -9,6 +9,8 @@ import { MINUTE_MS, WorkingCalendar, localIso, type CalendarSnapshot } from '../
 /** Masks keep enough to recognise a record on the phone, not enough to reuse it. */
 const mask = {
   citizenId: (v: string) => `${'*'.repeat(v.length - 4)}${v.slice(-4)}`,
+  /** Any identifier: its last four characters. */
+  identifier: (v: string) => `${'*'.repeat(Math.max(0, v.length - 4))}${v.slice(-4)}`,
   phone: (v: string) => `${v.slice(0, 3)}****${v.slice(-3)}`,
   email: (v: string) => v.replace(/^(.).*(@.*)$/, '$1***$2'),
   address: (v: string) => `*** ${v.split(',').pop()?.trim() ?? ''}`.trim(),
@@ -84,7 +86,8 @@ export function dossierView(state: DossierState, actor: Actor, now = Date.now())
           address: mask.address(applicant.address),
         },
     licence,
-    healthCertificateId: healthCertificateId ?? null,
+    // Certificate numbers often embed the citizen ID (GKSK-<citizen ID>): masked alike.
+    healthCertificateId: healthCertificateId === undefined ? null : open ? healthCertificateId : mask.identifier(healthCertificateId),
     delivery: { method: delivery.method, address: address(delivery.address) ?? null },
     verification: state.verification,
     assignee: state.assignee ?? null,

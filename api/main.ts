@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { openDatabase } from '../db/client';
-import { accountPolicyOf, loadServiceConfig } from '../service.config';
+import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       policy: accountPolicyOf(config),
     }),
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl: publicBaseUrlOf(config),
     temporalUiOrigins: config.TEMPORAL_UI_ORIGINS,
     logger: apiLoggerOptions(config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,

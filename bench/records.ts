@@ -210,6 +210,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     client: serviceClient(connection, temporal.namespace, keyring),
     keyring,
+    publicBaseUrl: 'http://127.0.0.1:3000',
     db,
     taskQueue: temporal.taskQueue,
     accounts: createAccountDirectory({ demo: true, demoPassword: 'demo', demoIntegratorKey: 'bench-key-records' }),

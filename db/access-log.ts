@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client';
 import type { AccessKind } from '../domain/access-kinds';
+import { escapeUnstorable } from '../domain/storable-text';
 import { accessLog } from './schema';
 
 export { ACCESS_KINDS, type AccessKind } from '../domain/access-kinds';
@@ -53,29 +54,47 @@ export function createAccessLogWriter(
   let timer: ReturnType<typeof setTimeout> | undefined;
   let writing: Promise<void> = Promise.resolve();
 
+  /** A batch that fails is split until the failing entry is alone: one bad entry never takes others with it. */
+  async function write(batch: AccessEntry[]): Promise<void> {
+    try {
+      await appendAccess(db, batch);
+    } catch (err) {
+      if (batch.length === 1) {
+        opts.onError(err, 1);
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await write(batch.slice(0, half));
+      await write(batch.slice(half));
+    }
+  }
+
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
     const batch = pending;
     pending = [];
     // One write at a time, in order: ids keep following the order requests were answered in.
-    writing = writing.then(() =>
-      appendAccess(db, batch).catch((err: unknown) => {
-        opts.onError(err, batch.length);
-      }),
-    );
+    writing = writing.then(() => write(batch));
     return writing;
   }
 
   return {
     append(entry: AccessEntry): void {
-      pending.push(entry);
+      pending.push(storableEntry(entry));
       if (pending.length >= maxBatch) void flush();
       else timer ??= setTimeout(() => void flush(), maxDelayMs);
     },
     flush,
     close: flush,
   };
+}
+
+/** Whatever a request carried (a NUL in a tried username, a lone surrogate in a user agent) is kept, escaped. */
+function storableEntry(entry: AccessEntry): AccessEntry {
+  const out: Record<string, unknown> = { ...entry };
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'string') out[k] = escapeUnstorable(v);
+  return out as AccessEntry;
 }
 
 export type AccessLogWriter = ReturnType<typeof createAccessLogWriter>;

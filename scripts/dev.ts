@@ -8,7 +8,7 @@ import { createAccountDirectory } from '../api/auth/accounts';
 import { buildApp } from '../api/app';
 import { LOG_REDACTION, apiLoggerOptions } from '../api/logging';
 import { openDatabase } from '../db/client';
-import { accountPolicyOf, loadServiceConfig } from '../service.config';
+import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
@@ -17,6 +17,7 @@ import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createWorker } from '../workers/create-worker';
 import { workerBuildId } from '../temporal/workflow-bundle';
 import { startHistoryArchiver } from '../audit/history-archiver';
+import { secureDataDir } from './data-dir';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 /**
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL, redact: LOG_REDACTION });
   const log = (m: string) => logger.info(m);
   const stops: (() => Promise<void>)[] = [];
+  // Before anything writes there: the data directory is private to the service's user.
+  secureDataDir(path.resolve(config.DATA_DIR));
   // Before anything starts: without its keys the service must not run (nor write clear text to Temporal).
   const keyring = loadPayloadKeyring(config);
 
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
     }),
     // A fresh secret per run in development: tokens do not outlive the process.
     jwtSecret: config.JWT_SECRET ?? randomBytes(32).toString('hex'),
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl: publicBaseUrlOf(config),
     // Our own dev server's Web UI (the cookie of a login at the same host reaches the codec endpoint).
     temporalUiOrigins: [
       ...config.TEMPORAL_UI_ORIGINS,

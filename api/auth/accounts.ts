@@ -16,6 +16,7 @@ import {
 import type { Database } from '../../db/client';
 import { DEMO_AGENCY, seedDemoAccounts } from '../../db/seed';
 import type { Actor } from '../../domain/roles';
+import { escapeUnstorable } from '../../domain/storable-text';
 import { HttpError } from '../errors';
 import { ipAllowed } from './ip-allow-list';
 import { DEFAULT_SCRYPT_COST, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './passwords';
@@ -199,7 +200,7 @@ export function openDirectory(db: Database, policy: AccountPolicy): AccountDirec
         createdAt: now,
         expiresAt: new Date(now.getTime() + policy.sessionHours * 3_600_000),
         ip,
-        userAgent: userAgent?.slice(0, 512) ?? null,
+        userAgent: userAgent ? escapeUnstorable(userAgent.slice(0, 512)) : null,
       });
       return { token: { sub: account.username, jti }, account, actor: actorOfAccount(account) };
     },

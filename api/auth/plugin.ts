@@ -14,7 +14,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /**
-     * preHandler: who is calling (JWT or X-API-Key), and are they allowed here at all. An account
+     * onRequest: who is calling (JWT or X-API-Key), and are they allowed here at all. An account
      * whose password must be changed reaches only the routes that say `pendingPasswordChange`.
      */
     requireActor(roles?: readonly Role[], options?: RequireActorOptions): (request: FastifyRequest) => Promise<void>;

@@ -12,7 +12,7 @@ export const accessLogRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
   app.get(
     '/admin/access-log',
     {
-      preHandler: app.requireActor(['admin']),
+      onRequest: app.requireActor(['admin']),
       schema: {
         tags: ['admin'],
         summary: 'The access log: logins, logouts, failed logins, lookups, searches, exports and actions, newest first',
@@ -29,7 +29,7 @@ export const accessLogRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
           ip: z.string().min(1).max(64).optional(),
           from: instant.optional(),
           to: instant.optional(),
-          before: z.coerce.number().int().positive().optional().describe('the id of the last entry of the previous page'),
+          before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('the id of the last entry of the previous page'),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },

@@ -34,10 +34,12 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
       `/dossiers/:id/actions/${action}`,
       {
         // An action with nothing to say may be sent without a body.
+        // Up to 50 supplement items of 2,000 characters each.
+        bodyLimit: 256 * 1024,
         preValidation: async (request) => {
           if (request.body === undefined || request.body === null) request.body = {};
         },
-        preHandler: app.requireActor(RULES[action].roles),
+        onRequest: app.requireActor(RULES[action].roles),
         schema: {
           tags: ['actions'],
           summary: SUMMARIES[action],

@@ -103,7 +103,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   app.get(
     '/admin/accounts',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Accounts: a level-2 admin sees its agency, level 1 every agency; `dormant` flags accounts unused for ACCOUNT_DORMANT_DAYS',
@@ -136,7 +136,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   app.post(
     '/admin/accounts',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Create an account: its username comes from the full name (nguyenvana, then nguyenvana01…); the initial password is returned once',
@@ -178,14 +178,14 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
 
   app.get(
     '/admin/accounts/:username',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'One account', security: [{ bearer: [] }], params: usernameParam } },
+    { onRequest: admin, schema: { tags: ['admin'], summary: 'One account', security: [{ bearer: [] }], params: usernameParam } },
     async (request) => view(await managed(actorOf(request), request.params.username)),
   );
 
   app.patch(
     '/admin/accounts/:username',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Change an account: full name, unit, roles, admin level, data scope, IP allow-list (the username never changes)',
@@ -225,7 +225,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   app.post(
     '/admin/accounts/:username/close',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['admin'], summary: 'Close an account: it can no longer log in and its logins end at once', security: [{ bearer: [] }], params: usernameParam },
     },
     async (request) => {
@@ -241,7 +241,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
 
   app.post(
     '/admin/accounts/:username/reopen',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Reopen a closed account', security: [{ bearer: [] }], params: usernameParam } },
+    { onRequest: admin, schema: { tags: ['admin'], summary: 'Reopen a closed account', security: [{ bearer: [] }], params: usernameParam } },
     async (request) => {
       const row = await managed(actorOf(request), request.params.username);
       const now = policy.clock();
@@ -251,7 +251,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
 
   app.post(
     '/admin/accounts/:username/unlock',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Lift a lockout after failed logins', security: [{ bearer: [] }], params: usernameParam } },
+    { onRequest: admin, schema: { tags: ['admin'], summary: 'Lift a lockout after failed logins', security: [{ bearer: [] }], params: usernameParam } },
     async (request) => {
       const row = await managed(actorOf(request), request.params.username);
       return view(await updateAccount(db, row.id, { failedAttempts: 0, lockedUntil: null }, policy.clock()));
@@ -261,7 +261,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   app.post(
     '/admin/accounts/:username/reset-password',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Set a new one-time password (returned once): the account must change it at its next login; its logins end and any lock is lifted',
@@ -288,7 +288,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   app.get(
     '/admin/accounts/:username/sessions',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: "An account's logins, newest first: when, from where (IP, user agent), and when and by whom each ended",
@@ -319,7 +319,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   app.post(
     '/admin/accounts/:username/sessions/revoke',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: { tags: ['admin'], summary: "End every login of an account at once (its tokens stop working)", security: [{ bearer: [] }], params: usernameParam },
     },
     async (request) => {
@@ -332,7 +332,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   app.delete(
     '/admin/accounts/:username',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Delete an account that left nothing behind; 409 ACCOUNT_IN_USE with the reason otherwise (close it instead)',

@@ -46,13 +46,13 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
   const admin = app.requireActor(['admin']);
   const now = () => app.accounts.policy.clock();
 
-  app.get('/admin/agencies', { preHandler: admin, schema: { tags: ['admin'], summary: 'The agencies', security: [{ bearer: [] }] } }, async () => ({
+  app.get('/admin/agencies', { onRequest: admin, schema: { tags: ['admin'], summary: 'The agencies', security: [{ bearer: [] }] } }, async () => ({
     items: (await listAgencies(db)).map(view),
   }));
 
   app.get(
     '/admin/agencies/:code',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'One agency', security: [{ bearer: [] }], params: z.object({ code: AGENCY_CODE }) } },
+    { onRequest: admin, schema: { tags: ['admin'], summary: 'One agency', security: [{ bearer: [] }], params: z.object({ code: AGENCY_CODE }) } },
     async (request) => {
       const row = await findAgency(db, request.params.code);
       if (!row) throw notFound(`agency ${request.params.code}`);
@@ -63,7 +63,7 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
   app.post(
     '/admin/agencies',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Create an agency (level-1 admin); it starts with the standard office hours',
@@ -92,7 +92,7 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
   app.patch(
     '/admin/agencies/:code',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Change an agency: name, beneficiary account, receiving location, units (level-1 admin)',
@@ -131,7 +131,7 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
   app.delete(
     '/admin/agencies/:code',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Delete an agency nothing refers to (level-1 admin); 409 with the reason otherwise',

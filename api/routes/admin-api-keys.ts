@@ -34,7 +34,7 @@ export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
 
   app.get(
     '/admin/api-keys',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'API keys (never the key itself)', security: [{ bearer: [] }] } },
+    { onRequest: admin, schema: { tags: ['admin'], summary: 'API keys (never the key itself)', security: [{ bearer: [] }] } },
     async (request) => {
       const me = administrator(actorOf(request));
       return { items: (await listApiKeys(db, me.adminLevel === 2 ? me.agencyCode : undefined)).map(view) };
@@ -44,7 +44,7 @@ export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
   app.post(
     '/admin/api-keys',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Create an integrator key scoped to agencies ("*": every agency); the key is in this answer and nowhere else',
@@ -88,12 +88,12 @@ export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
   app.post(
     '/admin/api-keys/:id/revoke',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Revoke a key: it stops working at once (the row stays, for the record of what it did)',
         security: [{ bearer: [] }],
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: z.coerce.number().int().positive().max(2_147_483_647, 'not a key id') }),
       },
     },
     async (request) => {

@@ -138,7 +138,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ client: Client; db: Database; 
   app.get(
     '/dossiers/:code/history',
     {
-      preHandler: app.requireActor(AUDITORS),
+      onRequest: app.requireActor(AUDITORS),
       schema: {
         tags: ['audit'],
         summary: "A dossier's full Temporal event history, as `temporal workflow show --output json` prints it (auditors)",
@@ -169,7 +169,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ client: Client; db: Database; 
   app.post(
     '/audit/replay',
     {
-      preHandler: app.requireActor(AUDITORS),
+      onRequest: app.requireActor(AUDITORS),
       bodyLimit: REPLAY_BODY_LIMIT,
       schema: {
         tags: ['audit'],

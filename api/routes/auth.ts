@@ -82,7 +82,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/logout',
     {
-      preHandler: app.requireActor(undefined, { pendingPasswordChange: true }),
+      onRequest: app.requireActor(undefined, { pendingPasswordChange: true }),
       schema: { tags: ['auth'], summary: 'End this login: the token stops working at once', security: [{ bearer: [] }] },
     },
     async (request, reply) => {
@@ -95,7 +95,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/password',
     {
-      preHandler: app.requireActor(undefined, { pendingPasswordChange: true }),
+      onRequest: app.requireActor(undefined, { pendingPasswordChange: true }),
       schema: {
         tags: ['auth'],
         summary: 'Change my password (required after the first login and after a reset); ends my other logins',
@@ -133,7 +133,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/auth/me',
     {
-      preHandler: app.requireActor(undefined, { pendingPasswordChange: true }),
+      onRequest: app.requireActor(undefined, { pendingPasswordChange: true }),
       schema: { tags: ['auth'], summary: 'My account: roles, agency, unit, data scope, and whether my password must change', security: [{ bearer: [] }] },
     },
     async (request) => {

@@ -41,7 +41,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.get(
     '/calendar/entries',
     {
-      preHandler: app.requireActor(STAFF),
+      onRequest: app.requireActor(STAFF),
       schema: {
         tags: ['calendar'],
         summary: 'The holiday table: holidays, compensatory and bridge days, make-up working Saturdays',
@@ -54,7 +54,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.post(
     '/calendar/entries',
     {
-      preHandler: app.requireActor(['admin']),
+      onRequest: app.requireActor(['admin']),
       schema: { tags: ['calendar'], summary: 'Add a date to the holiday table; open dossiers recompute their deadlines', body: calendarEntrySchema },
     },
     async (request, reply) => {
@@ -68,7 +68,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.put(
     '/calendar/entries/:date',
     {
-      preHandler: app.requireActor(['admin']),
+      onRequest: app.requireActor(['admin']),
       schema: { tags: ['calendar'], summary: 'Change a date of the holiday table', params: z.object({ date: calendarDate }), body: calendarEntryPatchSchema },
     },
     async (request) => {
@@ -82,7 +82,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.delete(
     '/calendar/entries/:date',
     {
-      preHandler: app.requireActor(['admin']),
+      onRequest: app.requireActor(['admin']),
       schema: { tags: ['calendar'], summary: 'Remove a date from the holiday table', params: z.object({ date: calendarDate }) },
     },
     async (request) => {
@@ -96,7 +96,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.get(
     '/calendar/office-hours/:agency',
     {
-      preHandler: app.requireActor(STAFF),
+      onRequest: app.requireActor(STAFF),
       schema: { tags: ['calendar'], summary: "An agency's office hours", params: z.object({ agency: AGENCY_CODE }) },
     },
     async (request) => {
@@ -109,7 +109,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.put(
     '/calendar/office-hours/:agency',
     {
-      preHandler: app.requireActor(['admin']),
+      onRequest: app.requireActor(['admin']),
       schema: { tags: ['calendar'], summary: "Set an agency's office hours; its open dossiers recompute", params: z.object({ agency: AGENCY_CODE }), body: officeHoursSchema },
     },
     async (request) => {
@@ -129,7 +129,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.post(
     '/calendar/propagations',
     {
-      preHandler: app.requireActor(['admin']),
+      onRequest: app.requireActor(['admin']),
       schema: { tags: ['calendar'], summary: 'Tell every open dossier to reload the calendar (after a propagation failed to start)' },
     },
     async (request, reply) => {
@@ -145,7 +145,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.get(
     '/calendar/propagations/:id',
     {
-      preHandler: app.requireActor(STAFF),
+      onRequest: app.requireActor(STAFF),
       schema: { tags: ['calendar'], summary: 'How far a calendar change has reached the open dossiers', params: z.object({ id: z.string().regex(/^calendar-change-\d+$/) }) },
     },
     async (request) => propagation.progress(request.params.id),
@@ -154,7 +154,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
   app.get(
     '/calendar/deadline',
     {
-      preHandler: app.requireActor(STAFF),
+      onRequest: app.requireActor(STAFF),
       schema: {
         tags: ['calendar'],
         summary: 'A deadline in working time from an instant, with the explanation (days skipped, Saturdays counted)',

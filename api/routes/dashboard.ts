@@ -26,7 +26,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
   app.get(
     '/stats/by-status',
     {
-      preHandler: app.requireActor(READERS),
+      onRequest: app.requireActor(READERS),
       schema: {
         tags: ['statistics'],
         summary: 'Dossiers by state: every open dossier, and those closed within the period',
@@ -53,7 +53,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
   app.get(
     '/stats/on-time',
     {
-      preHandler: app.requireActor(READERS),
+      onRequest: app.requireActor(READERS),
       schema: {
         tags: ['statistics'],
         summary: 'On-time rate per agency and month (or week) over a period (QĐ 766)',

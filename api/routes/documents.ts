@@ -24,6 +24,7 @@ function asSeenBy(state: DossierState, actor: Actor): DossierState {
     application: {
       ...state.application,
       applicant: view.applicant,
+      healthCertificateId: view.healthCertificateId ?? undefined,
       delivery: delivery.method === 'post' ? { ...delivery, address: view.delivery.address ?? undefined } : delivery,
     },
   };
@@ -34,7 +35,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> 
   app.get(
     '/dossiers/:id/documents/:form',
     {
-      preHandler: app.requireActor(PRINTERS),
+      onRequest: app.requireActor(PRINTERS),
       schema: {
         tags: ['documents'],
         summary: 'A one-stop form of a dossier as PDF (Vietnamese, with a QR code); 409 when the form does not apply yet',

@@ -4,6 +4,7 @@ import type { Database } from '../../db/client';
 import { SORT_KEYS, searchDossiers } from '../../db/dossier-search';
 import { AGENCY_CODE } from '../../domain/application';
 import { scopeFilterOf } from '../../domain/data-scope';
+import { REFERENCE_PATTERN } from '../../domain/dossier-code';
 import { DOSSIER_STATUSES, type DossierStatus } from '../../domain/dossier-status';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
@@ -14,7 +15,13 @@ const STAFF = ['one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervi
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with its offset' });
 
-const cursorSchema = z.object({ v: z.string().nullable(), r: z.string(), s: z.enum(SORT_KEYS), o: z.enum(['asc', 'desc']) });
+/** Every sort key is an instant; the reference breaks ties. A hand-made cursor holding anything else is refused, not sent to the database. */
+const cursorSchema = z.object({
+  v: z.iso.datetime({ offset: true }).nullable(),
+  r: z.string().regex(REFERENCE_PATTERN),
+  s: z.enum(SORT_KEYS),
+  o: z.enum(['asc', 'desc']),
+});
 const encodeCursor = (c: z.infer<typeof cursorSchema>) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(raw: string): z.infer<typeof cursorSchema> {
   try {
@@ -28,7 +35,7 @@ export const dossierSearchRoutes: FastifyPluginAsyncZod<{ db: Database }> = asyn
   app.get(
     '/dossiers',
     {
-      preHandler: app.requireActor(STAFF),
+      onRequest: app.requireActor(STAFF),
       schema: {
         tags: ['dossiers'],
         summary: 'Search the dossier record: filters, sorting, cursor pagination',

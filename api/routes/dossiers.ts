@@ -16,7 +16,7 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
   app.post(
     '/dossiers',
     {
-      preHandler: app.requireActor(['integrator']),
+      onRequest: app.requireActor(['integrator']),
       schema: {
         tags: ['dossiers'],
         summary: 'Submit a renewal application (integrators); the same externalRef again returns the first submission',
@@ -40,7 +40,7 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
   app.get(
     '/dossiers/:id',
     {
-      preHandler: app.requireActor(STAFF_AND_INTEGRATORS),
+      onRequest: app.requireActor(STAFF_AND_INTEGRATORS),
       schema: {
         tags: ['dossiers'],
         summary: 'A dossier by submission reference or dossier code: status, findings, steps taken',

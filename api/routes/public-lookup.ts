@@ -35,18 +35,20 @@ const publicDossier = z.object({
 /** Codes are guessable (agency, date, sequence): a per-address limit keeps the page from being walked. */
 const PUBLIC_RATE_LIMIT = { max: 60, timeWindow: '1 minute' };
 
-export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway; db: Database; publicBaseUrl?: string }> = async (
+export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway; db: Database; publicBaseUrl: string }> = async (
   app,
   { gateway, db, publicBaseUrl },
 ) => {
+  // One budget per address for the page and its QR code together: two would double how fast codes can be guessed.
+  const limited = app.rateLimit(PUBLIC_RATE_LIMIT);
   const params = z.object({ code: z.string().regex(DOSSIER_CODE_PATTERN, 'a dossier code such as 000.00.01.H22-260312-0001') });
-  const lookupUrl = (origin: string, code: string) => `${publicBaseUrl ?? origin}/tra-cuu/${encodeURIComponent(code)}`;
-  const originOf = (request: { protocol: string; host: string }) => `${request.protocol}://${request.host}`;
+  // Never from the request: a forged Host header would otherwise end up in a printed QR code and a shared cache.
+  const lookupUrl = (code: string) => `${publicBaseUrl}/tra-cuu/${encodeURIComponent(code)}`;
 
   app.get(
     '/public/dossiers/:code',
     {
-      config: { rateLimit: PUBLIC_RATE_LIMIT },
+      onRequest: limited,
       schema: {
         tags: ['public'],
         summary: 'Public lookup by dossier code: status and appointment, no personal data (no login)',
@@ -71,7 +73,7 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
         paused: state.paused,
         late: state.late || (running && state.dueAt !== undefined && Date.now() > Date.parse(state.dueAt)),
         closedAt: state.closedAt ? localIso(Date.parse(state.closedAt)) : null,
-        lookupUrl: lookupUrl(originOf(request), state.code ?? request.params.code),
+        lookupUrl: lookupUrl(state.code ?? request.params.code),
       };
     },
   );
@@ -79,7 +81,7 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
   app.get(
     '/public/dossiers/:code/qr.svg',
     {
-      config: { rateLimit: PUBLIC_RATE_LIMIT },
+      onRequest: limited,
       schema: {
         tags: ['public'],
         summary: "The QR code of a dossier's public lookup page, as SVG",
@@ -89,7 +91,7 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
     async (request, reply) => {
       // Only for dossiers that exist: a QR for a made-up code would lead to a page saying nothing.
       await gateway.resolve(request.params.code);
-      const svg = await QRCode.toString(lookupUrl(originOf(request), request.params.code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      const svg = await QRCode.toString(lookupUrl(request.params.code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(svg);
     },
   );

@@ -84,7 +84,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
   app.get(
     '/stats',
     {
-      preHandler: app.requireActor(READERS),
+      onRequest: app.requireActor(READERS),
       schema: {
         tags: ['statistics'],
         summary: 'QĐ 766 statistics for a period: received, finished on time and late, in progress, average working days, late list',

@@ -20,7 +20,7 @@ export const trackingRegisterRoutes: FastifyPluginAsyncZod<{ db: Database }> = a
   app.get(
     '/reports/tracking-register.csv',
     {
-      preHandler: app.requireActor(KEEPERS),
+      onRequest: app.requireActor(KEEPERS),
       schema: {
         tags: ['statistics'],
         summary: 'Form 07 (tracking register) for the dossiers received in a period, as CSV (UTF-8 with BOM for spreadsheets)',

@@ -20,7 +20,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
   app.get(
     '/work-queue',
     {
-      preHandler: app.requireActor(WORKERS),
+      onRequest: app.requireActor(WORKERS),
       schema: {
         tags: ['dossiers'],
         summary: 'The dossiers waiting for the caller: late first, then by appointment; with the actions offered on each',

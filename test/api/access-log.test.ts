@@ -7,7 +7,7 @@ import { buildApp } from '../../api/app';
 import { createAccountDirectory } from '../../api/auth/accounts';
 import { apiLoggerOptions } from '../../api/logging';
 import { accessLog } from '../../db/schema';
-import { INTEGRATOR_KEY, TEST_SCRYPT_COST, buildTestApp } from '../support/api';
+import { INTEGRATOR_KEY, TEST_PUBLIC_BASE_URL, TEST_SCRYPT_COST, buildTestApp } from '../support/api';
 import { application } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
 
@@ -198,6 +198,7 @@ describe('application logs', () => {
     const logged = await buildApp({
       client: stack.env.client,
       keyring: stack.keyring,
+      publicBaseUrl: TEST_PUBLIC_BASE_URL,
       db: stack.database.db,
       taskQueue: stack.taskQueue,
       accounts: createAccountDirectory({ demo: true, demoPassword: 'demo', demoIntegratorKey: INTEGRATOR_KEY, policy: { scryptCost: TEST_SCRYPT_COST } }),

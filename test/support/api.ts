@@ -9,6 +9,8 @@ import type { Stack } from './stack';
 export const INTEGRATOR_KEY = 'test-integrator-key';
 /** Where the tests' Temporal Web UI would be: the origin the codec endpoint lets call with credentials. */
 export const TEST_UI_ORIGIN = 'http://127.0.0.1:8233';
+/** Where the tests' public lookup page is said to be (the QR codes' address). */
+export const TEST_PUBLIC_BASE_URL = 'https://dichvucong.test.gov.vn';
 
 /** Passwords hashed at about a sixth of production's scrypt cost: the tests log in often, on two cores. */
 export const TEST_SCRYPT_COST = { N: 2 ** 14, r: 8, p: 1 };
@@ -17,12 +19,13 @@ export async function buildTestApp(
   stack: Stack,
   client: Client = stack.env.client,
   policy: Partial<AccountPolicy> = {},
-  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[] } = {},
+  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[]; publicBaseUrl?: string } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     client,
     keyring: extra.keyring ?? stack.keyring,
     temporalUiOrigins: extra.temporalUiOrigins ?? [TEST_UI_ORIGIN],
+    publicBaseUrl: extra.publicBaseUrl ?? TEST_PUBLIC_BASE_URL,
     db: stack.database.db,
     taskQueue: stack.taskQueue,
     accounts: createAccountDirectory({

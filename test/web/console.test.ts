@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Caller, buildTestApp } from '../support/api';
 import { launchChromium, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
+import { freePort } from '../support/ports';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -18,9 +19,11 @@ let portal: Caller, officer: Caller, leader: Caller;
 
 beforeAll(async () => {
   stack = await startStack('dev-server');
-  app = await buildTestApp(stack);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  // The lookup's QR codes lead to where this test serves the page.
+  app = await buildTestApp(stack, undefined, {}, { publicBaseUrl: base });
+  await app.listen({ host: '127.0.0.1', port });
   browser = await launchChromium();
   portal = Caller.integrator(app);
   [officer, leader] = await Promise.all([Caller.staff(app, 'motcua'), Caller.staff(app, 'lanhdao')]);

@@ -1,25 +1,16 @@
-import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Caller, buildTestApp } from '../support/api';
 import { launchChromium, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
+import { freePort } from '../support/ports';
 import { startStack, type Stack } from '../support/stack';
 
 /**
  * The Temporal Web UI shows a dossier's history decoded to an auditor, through the API's codec
  * endpoint and the auditor's own login, and encrypted to everyone else (issue 10).
  */
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 
 let stack: Stack;
 let app: FastifyInstance;
