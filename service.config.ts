@@ -23,9 +23,11 @@ const envSchema = z.object({
     .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))),
   DEMO_PASSWORD: z.string().min(1).default('demo'),
   DEMO_INTEGRATOR_KEY: z.string().min(8).default('demo-integrator-key'),
-  /** Failed logins in a row that lock an account, and for how long (minutes). */
+  /** Failed logins of an account (from browsers it has not logged in from) before each further attempt waits 1 s, 2 s, 4 s…, and the longest wait (minutes). */
   ACCOUNT_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   ACCOUNT_LOCKOUT_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(15),
+  /** Failed logins from one address (any usernames) before its attempts must wait too. */
+  LOGIN_IP_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
   /** Accounts without a login for this many days are flagged in the admins' list (SPEC 6). */
   ACCOUNT_DORMANT_DAYS: z.coerce.number().int().min(1).default(90),
   /** How long a login lasts (its session and its token). */
@@ -38,6 +40,14 @@ const envSchema = z.object({
   PAYLOAD_KEYS: z.string().optional(),
   PAYLOAD_KEY_FILE: z.string().optional(),
   PAYLOAD_KEY_ID: z.string().optional(),
+  /**
+   * The secret the API signs action requests with and the worker checks them with
+   * (temporal/action-signing.ts): the same on every API and worker, like the payload keys. Required
+   * in production; elsewhere DATA_DIR/action-signing-keys is created on first start.
+   */
+  ACTION_SIGNING_KEYS: z.string().optional(),
+  ACTION_SIGNING_KEY_FILE: z.string().optional(),
+  ACTION_SIGNING_KEY_ID: z.string().optional(),
   /**
    * The origins of the Temporal Web UI that may call the codec endpoint with an auditor's login
    * (comma-separated). The embedded default adds its own dev server's UI.
@@ -64,6 +74,7 @@ export const publicBaseUrlOf = (config: ServiceConfig) => (config.PUBLIC_BASE_UR
 export const accountPolicyOf = (config: ServiceConfig) => ({
   lockoutAttempts: config.ACCOUNT_LOCKOUT_ATTEMPTS,
   lockoutMinutes: config.ACCOUNT_LOCKOUT_MINUTES,
+  ipAttempts: config.LOGIN_IP_ATTEMPTS,
   dormantDays: config.ACCOUNT_DORMANT_DAYS,
   sessionHours: config.SESSION_HOURS,
 });

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '../db/client';
+import type { SigningKeyring } from '../temporal/action-signing';
 import type { PayloadKeyring } from '../temporal/payload-keys';
 import { ping } from '../db/client';
 import type { AccountDirectorySource } from './auth/accounts';
@@ -12,6 +13,7 @@ import { registerConsole } from './console';
 import { createDossierGateway } from './dossier-gateway';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerInputGuard } from './input-guard';
+import { registerSecurityHeaders } from './security-headers';
 import { createCalendarCache } from './calendar-cache';
 import { createCalendarPropagation } from './calendar-propagation';
 import { registerOpenApi } from './openapi';
@@ -38,6 +40,8 @@ export interface AppDeps {
   client: Client;
   /** The payload keys: the codec endpoint and the replayer open histories with them. */
   keyring: PayloadKeyring;
+  /** The key the API signs each action request with (the worker checks it). */
+  signing: SigningKeyring;
   db: Database;
   taskQueue: string;
   /** Accounts, sessions and API keys: opened on `db` (createAccountDirectory in api/auth/accounts.ts). */
@@ -66,6 +70,7 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerInputGuard(app);
+  await registerSecurityHeaders(app);
   await registerOpenApi(app);
   await app.register(authPlugin, { accounts: await deps.accounts.open(deps.db), jwtSecret: deps.jwtSecret });
   // Only routes that ask for it are limited (the public lookup); staff routes sit behind a login.
@@ -78,10 +83,10 @@ export async function buildApp(deps: AppDeps) {
   await app.register(accessLogPlugin, { db: deps.db });
 
   const calendars = createCalendarCache(deps.db);
-  const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue, calendars });
+  const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue, calendars, signing: deps.signing });
   await app.register(
     async (v1) => {
-      await v1.register(authRoutes);
+      await v1.register(authRoutes, { jwtSecret: deps.jwtSecret });
       await v1.register(dossierRoutes, { gateway });
       await v1.register(dossierSearchRoutes, { db: deps.db });
       await v1.register(statsRoutes, { db: deps.db });

@@ -19,6 +19,7 @@ import { PORTAL_STATUS } from '../domain/dossier-status';
 import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
 import { FAILURE, WORKFLOW_TYPE, actionUpdates, stateQuery, type ActionRequest, type DossierInput } from '../workflows/definitions';
+import { signAction, type SigningKeyring } from '../temporal/action-signing';
 import type { CalendarCache } from './calendar-cache';
 import { HttpError, notFound } from './errors';
 
@@ -26,7 +27,7 @@ import { HttpError, notFound } from './errors';
 const UPDATE_DEADLINE_MS = 30_000;
 
 /** The API's only door to Temporal: start, look up, act. Turns Temporal's failures into HTTP ones. */
-export function createDossierGateway(deps: { client: Client; db: Database; taskQueue: string; calendars: CalendarCache }) {
+export function createDossierGateway(deps: { client: Client; db: Database; taskQueue: string; calendars: CalendarCache; signing: SigningKeyring }) {
   const { client, db, calendars } = deps;
 
   /** A dossier from its record, with the calendar it is shown with (the record keeps none). */
@@ -129,18 +130,27 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
    * writes before it answers (the Update itself returns only how far it got), or from the workflow
    * when the record could not be written in time.
    */
-  async function act(reference: string, action: ActionName, request: ActionRequest, updateId: string): Promise<DossierState> {
+  async function act(
+    reference: string,
+    action: ActionName,
+    request: Pick<ActionRequest, 'actor' | 'body' | 'idempotencyKey'>,
+    updateId: string,
+  ): Promise<DossierState> {
     const handle = client.workflow.getHandle(reference);
+    // The workflow takes no action the API has not signed (temporal/action-signing.ts).
+    const signature = signAction(deps.signing, { action, reference, at: new Date().toISOString(), ...request });
     let result: ActionResult;
     try {
       result = await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-        handle.executeUpdate(actionUpdates[action], { args: [request], updateId }),
+        handle.executeUpdate(actionUpdates[action], { args: [{ ...request, signature }], updateId }),
       );
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const failure = err.cause;
         if (failure.type === FAILURE.invalidBody) throw new HttpError(400, 'VALIDATION_FAILED', failure.message);
         if (failure.type === FAILURE.registryUnavailable) throw new HttpError(503, 'DEPENDENCY_UNAVAILABLE', failure.message);
+        // Not the caller's doing: this API's signing key is not one the worker holds (a deployment error).
+        if (failure.type === FAILURE.unsigned) throw new HttpError(500, 'ACTION_SIGNATURE_REJECTED', failure.message);
         if (failure.type === FAILURE.notAllowed) {
           const kind = failure.details?.[0];
           if (kind === 'role') throw new HttpError(403, 'FORBIDDEN', failure.message);

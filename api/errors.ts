@@ -20,6 +20,8 @@ export class HttpError extends Error {
     message: string,
     readonly field?: string,
     readonly issues?: { field: string; message: string }[],
+    /** Sent as Retry-After: when a 429 or a 503 may be tried again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -67,6 +69,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       e = new HttpError(500, 'INTERNAL', 'internal error; the request was not applied');
     }
     if (e.status >= 500 && e.status !== 500) request.log.warn({ code: e.code }, e.message);
+    if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
     void reply.status(e.status).send({
       error: { status: e.status, code: e.code, message: e.message, field: e.field, issues: e.issues },
     });

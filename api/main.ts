@@ -4,6 +4,7 @@ import { openDatabase } from '../db/client';
 import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
+import { loadSigningKeyring } from '../temporal/action-signing';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createAccountDirectory } from './auth/accounts';
 import { buildApp } from './app';
@@ -14,12 +15,14 @@ async function main(): Promise<void> {
   const config = loadServiceConfig();
   const temporal = loadTemporalConfig();
   const keyring = loadPayloadKeyring(config);
+  const signing = loadSigningKeyring(config);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
   const database = await openDatabase({ url: config.DATABASE_URL });
   const connection = await Connection.connect({ address: temporal.address });
   const app = await buildApp({
     client: serviceClient(connection, temporal.namespace, keyring),
     keyring,
+    signing,
     db: database.db,
     taskQueue: temporal.taskQueue,
     accounts: createAccountDirectory({

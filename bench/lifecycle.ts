@@ -22,7 +22,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { quietBundlerLogger } from '../temporal/workflow-bundle';
 import { WORKFLOW_TYPE, actionUpdates, stateQuery } from '../workflows/definitions';
 import { bareStep } from './bare-workflow';
-import { AGENCY, BENCH_INTEGRATOR_KEY, arg, benchApplication as application, login, pool, sleep, startBenchService } from './support';
+import { AGENCY, BENCH_INTEGRATOR_KEY, arg, benchApplication as application, login, pool, signedRequest, sleep, startBenchService } from './support';
 
 const N = arg('n', 200);
 const CONCURRENCY = arg('concurrency', 20);
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     );
     while ((await lat.time('query', () => handle.query(stateQuery))).status !== 'AWAITING_RECEIPT') await sleep(POLL_MS);
     const act = (action: ActionName, who: Actor, body: Record<string, unknown>) =>
-      lat.time('action', () => handle.executeUpdate(actionUpdates[action], { args: [{ actor: who, body: body as never }] }));
+      lat.time('action', () => handle.executeUpdate(actionUpdates[action], { args: [signedRequest(bench.signing, reference, action, who, body) as never] }));
     await act('receive', actor.officer, {});
     await act('assign', actor.leader, { appraiser: 'thamdinh' });
     await act('appraise', actor.appraiser, { outcome: 'pass' });

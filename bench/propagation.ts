@@ -8,7 +8,7 @@ import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import type { Actor } from '../domain/roles';
 import { WorkingCalendar, dayOf, isoDay, weekday } from '../domain/working-time';
 import { WORKFLOW_TYPE, actionUpdates, stateQuery } from '../workflows/definitions';
-import { AGENCY, arg, benchApplication, login, pool, sleep, startBenchService } from './support';
+import { AGENCY, arg, benchApplication, login, pool, signedRequest, sleep, startBenchService } from './support';
 
 const N = arg('n', 2000);
 const CONCURRENCY = arg('concurrency', 40);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       args: [{ reference, application: benchApplication(), submittedAt: new Date().toISOString(), procedure: RENEWAL_PROCEDURE }],
     });
     while ((await handle.query(stateQuery)).status !== 'AWAITING_RECEIPT') await sleep(50);
-    await handle.executeUpdate(actionUpdates.receive, { args: [{ actor: officer, body: {} }] });
+    await handle.executeUpdate(actionUpdates.receive, { args: [signedRequest(bench.signing, reference, 'receive', officer, {}) as never] });
     references.push(reference);
   });
   console.error(`# ${N} received dossiers in ${seedSeconds.toFixed(1)} s`);

@@ -23,7 +23,7 @@ import { RENEWAL_PROCEDURE } from '../domain/procedure';
 import { startTemporalDevServer } from '../scripts/temporal-dev-server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
-import { keyringOf, newKeyLine, parsePayloadKeys } from '../temporal/payload-keys';
+import { keyringOf, newKeyLine, parseKeyLines } from '../temporal/keyring';
 import { arg, benchApplication } from './support';
 
 const N = arg('n', 100_000);
@@ -79,7 +79,7 @@ const quantile = (xs: number[], p: number) => {
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'gplx-records-'));
-  const keyring = keyringOf(parsePayloadKeys(newKeyLine('bench'), 'bench'));
+  const keyring = keyringOf(parseKeyLines(newKeyLine('bench'), 'bench'));
   const dbUrl = process.env.BENCH_DATABASE_URL;
   const database = await openDatabase(dbUrl ? { url: dbUrl } : { dataDir: path.join(tmp, 'pglite') });
   const db = database.db;
@@ -210,6 +210,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     client: serviceClient(connection, temporal.namespace, keyring),
     keyring,
+    signing: keyringOf(parseKeyLines(newKeyLine('bench'), 'bench')),
     publicBaseUrl: 'http://127.0.0.1:3000',
     db,
     taskQueue: temporal.taskQueue,

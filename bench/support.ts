@@ -9,7 +9,9 @@ import type { Application } from '../domain/application';
 import { startTemporalDevServer } from '../scripts/temporal-dev-server';
 import { loadTemporalConfig, type TemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
-import { keyringOf, newKeyLine, parsePayloadKeys } from '../temporal/payload-keys';
+import { signAction, type SigningKeyring } from '../temporal/action-signing';
+import type { Actor } from '../domain/roles';
+import { keyringOf, newKeyLine, parseKeyLines } from '../temporal/keyring';
 
 const ROOT = path.join(__dirname, '..');
 export const BENCH_INTEGRATOR_KEY = 'bench-integrator-key';
@@ -32,6 +34,8 @@ export interface BenchService {
   temporal: TemporalConfig;
   base: string;
   client: Client;
+  /** The key the service checks action requests with: the benchmark's direct client signs with it, as the API does. */
+  signing: SigningKeyring;
   /** For a worker of the benchmark's own (the bare workflow of bench/lifecycle). */
   nativeConnection: NativeConnection;
   service: ChildProcess;
@@ -60,6 +64,7 @@ export async function startBenchService(): Promise<BenchService> {
   const server = await startTemporalDevServer(temporal, (m) => console.error(`# ${m}`));
   // The service and this process's own client share one key, as the API and the worker do.
   const keys = newKeyLine('bench');
+  const signingKeys = newKeyLine('bench-signing');
   // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the service process.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const service = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'scripts', 'dev.ts')], {
@@ -73,6 +78,7 @@ export async function startBenchService(): Promise<BenchService> {
       LOG_LEVEL: 'warn',
       DEMO_INTEGRATOR_KEY: BENCH_INTEGRATOR_KEY,
       PAYLOAD_KEYS: keys,
+      ACTION_SIGNING_KEYS: signingKeys,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -91,8 +97,9 @@ export async function startBenchService(): Promise<BenchService> {
   return {
     temporal,
     base,
-    client: serviceClient(connection, temporal.namespace, keyringOf(parsePayloadKeys(keys, 'bench'))),
+    client: serviceClient(connection, temporal.namespace, keyringOf(parseKeyLines(keys, 'bench'))),
     nativeConnection,
+    signing: keyringOf(parseKeyLines(signingKeys, 'bench-signing')),
     service,
     cpuSeconds: () => ({ temporal: cpuOf(server.pid), service: cpuOf(service.pid!), bench: cpuOf(process.pid) }),
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
@@ -154,3 +161,9 @@ export const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
+
+/** An action request as the API sends it: signed (temporal/action-signing.ts). */
+export function signedRequest(signing: SigningKeyring, reference: string, action: string, actor: Actor, body: Record<string, unknown>) {
+  const who = { username: actor.username, roles: actor.roles, agencyCode: actor.agencyCode };
+  return { actor: who, body, signature: signAction(signing, { action, reference, at: new Date().toISOString(), actor: who, body }) };
+}

@@ -58,23 +58,6 @@ export async function updateAccount(db: Database, id: number, patch: Partial<New
   return row!;
 }
 
-/**
- * One more failed login, in one statement so concurrent attempts all count. Reaching `limit` locks
- * the account until `now + lockMs` and starts the count afresh for after the lock.
- */
-export async function recordFailedLogin(db: Database, id: number, now: Date, limit: number, lockMs: number) {
-  const reached = sql`${accounts.failedAttempts} + 1 >= ${limit}`;
-  const [row] = await db
-    .update(accounts)
-    .set({
-      failedAttempts: sql`case when ${reached} then 0 else ${accounts.failedAttempts} + 1 end`,
-      lockedUntil: sql`case when ${reached} then ${at(new Date(now.getTime() + lockMs))} else ${accounts.lockedUntil} end`,
-    })
-    .where(eq(accounts.id, id))
-    .returning({ failedAttempts: accounts.failedAttempts, lockedUntil: accounts.lockedUntil });
-  return row!;
-}
-
 export async function recordLogin(db: Database, id: number, now: Date, passwordHash?: string): Promise<void> {
   await db
     .update(accounts)

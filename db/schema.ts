@@ -212,6 +212,19 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex('api_keys_name_key').on(t.name), uniqueIndex('api_keys_key_hash_key').on(t.keyHash)],
 );
 
+/**
+ * Failed logins, counted per key whether the account exists or not (so the answers cannot tell):
+ * `ip:<address>`, `user:<username>` (browsers the account has not logged in from) and
+ * `device:<username>:<id>` (a browser it has, by its device cookie). Each failure past a key's
+ * free ones doubles how long that key must wait before the next attempt (api/auth/login-throttle.ts).
+ */
+export const loginThrottles = pgTable('login_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+});
+
 /** Office hours per agency, as local HH:MM windows. */
 export const officeHours = pgTable('office_hours', {
   agencyCode: text('agency_code')

@@ -12,7 +12,8 @@ import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf } from '../service.
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
-import { serviceDataConverter } from '../temporal/data-converter';
+import { loadSigningKeyring } from '../temporal/action-signing';
+import { workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createWorker } from '../workers/create-worker';
 import { workerBuildId } from '../temporal/workflow-bundle';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   secureDataDir(path.resolve(config.DATA_DIR));
   // Before anything starts: without its keys the service must not run (nor write clear text to Temporal).
   const keyring = loadPayloadKeyring(config);
+  const signing = loadSigningKeyring(config);
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries }),
-    dataConverter: serviceDataConverter(keyring),
+    dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
   const running = worker.run();
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     client,
     keyring,
+    signing,
     db: database.db,
     taskQueue: temporal.taskQueue,
     // Accounts live in the database; outside production the demo accounts are seeded there.

@@ -344,7 +344,7 @@ async function main(): Promise<void> {
         workflowId: h.workflowId,
         events: events.length,
         workerBuildIds: buildIdsOf(history),
-        payloadKeyId: stack.keyring.encryptingKeyId,
+        payloadKeyId: stack.keyring.activeKeyId,
         finalStatus: final.status,
         transitions: final.transitions.map((t) => ({ action: t.action, to: t.to, username: t.actor.username, at: t.at })),
       };

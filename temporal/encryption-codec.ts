@@ -28,7 +28,7 @@ export class EncryptionCodec implements PayloadCodec {
   constructor(private readonly keyring: PayloadKeyring) {}
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
-    const keyId = this.keyring.encryptingKeyId;
+    const keyId = this.keyring.activeKeyId;
     const key = this.keyring.keys.get(keyId)!;
     return payloads.map((payload) => {
       const iv = randomBytes(IV_BYTES);

@@ -5,7 +5,8 @@ import { openDatabase } from '../db/client';
 import { loadServiceConfig } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
-import { serviceDataConverter } from '../temporal/data-converter';
+import { loadSigningKeyring } from '../temporal/action-signing';
+import { workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { workerBuildId } from '../temporal/workflow-bundle';
 import { createWorker } from './create-worker';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const config = loadServiceConfig();
   const temporal = loadTemporalConfig();
   const keyring = loadPayloadKeyring(config);
+  const signing = loadSigningKeyring(config);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
   const base = config.REGISTRIES_URL ? registryUrlsFrom(config.REGISTRIES_URL) : undefined;
   const pick = (specific: string | undefined, fallback: string | undefined, name: string) => {
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries }),
-    dataConverter: serviceDataConverter(keyring),
+    dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
   // Closed dossiers' histories go to PostgreSQL before Temporal's retention drops them.

@@ -3,6 +3,7 @@ import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio
 import { ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import type { Application } from '../domain/application';
 import type { ActionResult, DossierState, Transition } from '../domain/dossier-state';
+import type { ActionSignature } from '../domain/action-signature';
 import type { ProcedureVersion } from '../domain/procedure';
 import type { Actor } from '../domain/roles';
 
@@ -35,6 +36,12 @@ export interface DossierInput {
 export interface ActionRequest<A extends ActionName = ActionName> {
   actor: Actor;
   body: ActionBody<A>;
+  /** The caller's Idempotency-Key, when it sent one. */
+  idempotencyKey?: string;
+  /** Added by the API (temporal/action-signing.ts). */
+  signature?: ActionSignature;
+  /** Added by the worker as it decodes the request: `valid`, or why not. Refused unless `valid`. */
+  signatureCheck?: string;
 }
 
 export const stateQuery = defineQuery<DossierState>('state');
@@ -60,4 +67,6 @@ export const FAILURE = {
   notAllowed: 'ActionNotAllowed',
   invalidBody: 'InvalidActionBody',
   registryUnavailable: 'RegistryUnavailable',
+  /** The request was not signed by the API with a key the worker holds: sent around the API, or a deployment without the key. */
+  unsigned: 'UnsignedAction',
 } as const;

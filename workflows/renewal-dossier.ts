@@ -15,6 +15,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { SIGNATURE_FRESH_MS } from '../domain/action-signature';
 import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
 import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome, workingTimeUsed } from '../domain/dossier-clock';
@@ -318,6 +319,18 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     return { body, role: verdict.role };
   }
 
+  /** An action request the worker found signed by the API, for this action on this dossier, just now. */
+  function requireSignature(action: ActionName, request: ActionRequest): void {
+    const refuse = (why: string) => ApplicationFailure.nonRetryable(`the action request was refused: ${why}`, FAILURE.unsigned);
+    if (request.signatureCheck !== 'valid') throw refuse(typeof request.signatureCheck === 'string' ? request.signatureCheck : 'the request is not signed');
+    const signature = request.signature;
+    if (!signature || typeof signature !== 'object') throw refuse('the request is not signed');
+    if (signature.action !== action) throw refuse(`it was signed for ${signature.action}, not ${action}`);
+    if (signature.reference !== input.reference) throw refuse('it was signed for another dossier');
+    const age = Date.now() - Date.parse(signature.at);
+    if (!(Math.abs(age) <= SIGNATURE_FRESH_MS)) throw refuse(`it was signed at ${signature.at}, too long ago`);
+  }
+
   for (const action of ACTION_NAMES) {
     setHandler(
       actionUpdates[action],
@@ -338,7 +351,13 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
           busy = false;
         }
       },
-      { validator: (request: ActionRequest) => void judge(action, request) },
+      {
+        validator: (request: ActionRequest) => {
+          // Only here, never in the handler: a replay long after may no longer hold the key that signed it.
+          requireSignature(action, request);
+          void judge(action, request);
+        },
+      },
     );
   }
   setHandler(stateQuery, () => state);

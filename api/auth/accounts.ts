@@ -4,7 +4,6 @@ import {
   createSession,
   findAccount,
   fullNames,
-  recordFailedLogin,
   recordLogin,
   revokeSession,
   sessionWithAccount,
@@ -29,10 +28,12 @@ export { DEMO_AGENCY };
  */
 
 export interface AccountPolicy {
-  /** Failed logins in a row that lock an account… */
+  /** Failed logins of an account (from browsers it has not logged in from) before each further attempt must wait… */
   lockoutAttempts: number;
-  /** …for this long. */
+  /** …1 s, 2 s, 4 s…, at most this long (api/auth/login-throttle.ts). */
   lockoutMinutes: number;
+  /** Failed logins from one address, whatever the usernames, before its attempts must wait too. */
+  ipAttempts: number;
   /** Accounts without a login for this long are flagged in the admin's list (SPEC 6). */
   dormantDays: number;
   /** How long a login (its session and its token) lasts. */
@@ -46,6 +47,7 @@ export interface AccountPolicy {
 export const DEFAULT_POLICY: AccountPolicy = {
   lockoutAttempts: 5,
   lockoutMinutes: 15,
+  ipAttempts: 20,
   dormantDays: 90,
   sessionHours: 8,
   scryptCost: DEFAULT_SCRYPT_COST,
@@ -61,7 +63,7 @@ export interface DirectoryOptions {
 }
 
 /** A staff account as the API answers it: never the hash. */
-export function publicAccount(row: AccountRow, policy: Pick<AccountPolicy, 'dormantDays' | 'clock'>) {
+export function publicAccount(row: AccountRow, policy: Pick<AccountPolicy, 'dormantDays' | 'clock'>, throttledUntil?: Date) {
   const unusedSince = row.lastLoginAt ?? row.createdAt;
   const now = policy.clock();
   return {
@@ -74,8 +76,9 @@ export function publicAccount(row: AccountRow, policy: Pick<AccountPolicy, 'dorm
     scope: row.dataScope,
     status: row.status,
     mustChangePassword: row.mustChangePassword,
-    locked: Boolean(row.lockedUntil && row.lockedUntil > now),
-    lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil.toISOString() : null,
+    /** Browsers it has never logged in from must wait until then before trying again (failed logins); its own browsers are not held. */
+    locked: Boolean(throttledUntil && throttledUntil > now),
+    lockedUntil: throttledUntil && throttledUntil > now ? throttledUntil.toISOString() : null,
     ipAllowList: row.ipAllowList,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
@@ -145,9 +148,6 @@ export interface AccountDirectorySource {
   open(db: Database): Promise<AccountDirectory>;
 }
 
-const locked = (until: Date) =>
-  new HttpError(423, 'ACCOUNT_LOCKED', `too many failed logins: the account is locked until ${until.toISOString()}; an admin can unlock it sooner`);
-
 export function createAccountDirectory(options: DirectoryOptions): AccountDirectorySource {
   const policy: AccountPolicy = { ...DEFAULT_POLICY, ...options.policy };
   return {
@@ -175,17 +175,9 @@ export function openDirectory(db: Database, policy: AccountPolicy): AccountDirec
     async login({ username, password, ip, userAgent }) {
       const now = policy.clock();
       const account = await findAccount(db, username);
-      if (!account) {
-        await verifyPassword(password, await dummyHash());
-        throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
-      }
-      // While locked, the password is not even tried: guessing stops until the lock ends.
-      if (account.lockedUntil && account.lockedUntil > now) throw locked(account.lockedUntil);
-      if (!(await verifyPassword(password, account.passwordHash))) {
-        const after = await recordFailedLogin(db, account.id, now, policy.lockoutAttempts, policy.lockoutMinutes * 60_000);
-        if (after.lockedUntil && after.lockedUntil > now) throw locked(after.lockedUntil);
-        throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
-      }
+      // Known or not, the same work and the same answer; failures are counted by the login throttle.
+      const hash = account?.passwordHash ?? (await dummyHash());
+      if (!(await verifyPassword(password, hash)) || !account) throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
       // Past the password: the account's state may now be told to the person who owns it.
       if (account.status !== 'active') throw new HttpError(403, 'ACCOUNT_CLOSED', 'this account is closed; ask your administrator');
       if (!ipAllowed(account.ipAllowList, ip)) {

@@ -5,6 +5,8 @@ import fp from 'fastify-plugin';
 import type { Actor, AdminLevel, Role } from '../../domain/roles';
 import { HttpError } from '../errors';
 import type { AccountDirectory, Session } from './accounts';
+import { CSRF_HEADER, csrfTokenMatches } from './csrf';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,6 +21,7 @@ declare module 'fastify' {
      */
     requireActor(roles?: readonly Role[], options?: RequireActorOptions): (request: FastifyRequest) => Promise<void>;
     accounts: AccountDirectory;
+    loginThrottle: LoginThrottle;
   }
 }
 
@@ -33,15 +36,17 @@ export interface RequireActorOptions {
   /** The route is open to an account that must still change its password (the change itself, /auth/me, logout). */
   pendingPasswordChange?: boolean;
   /**
-   * The login may also come as the session cookie set at login (SESSION_COOKIE), for callers that
-   * cannot send a header: the Temporal Web UI calling the codec endpoint with the auditor's
-   * credentials. Opt-in per route, so a cookie alone never takes an action.
+   * The session cookie is enough here even for a POST, without the CSRF header: the codec endpoint,
+   * which the Temporal Web UI calls with the auditor's cookie and cannot be given our CSRF token. It
+   * changes nothing, answers only the UI's origin (CORS), and the cookie is SameSite=Strict.
    */
-  cookie?: boolean;
+  cookieWithoutCsrf?: boolean;
 }
 
 /** The login as an HttpOnly cookie, beside the bearer token the login answer carries. */
 export const SESSION_COOKIE = 'gplx_session';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const actorOf = (request: FastifyRequest): Actor => {
   if (!request.actor) throw new HttpError(401, 'UNAUTHENTICATED', 'credentials required');
@@ -66,6 +71,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
   });
   await app.register(fastifyCookie);
   app.decorate('accounts', accounts);
+  app.decorate(
+    'loginThrottle',
+    createLoginThrottle(accounts.db, { ipFree: accounts.policy.ipAttempts, accountFree: accounts.policy.lockoutAttempts, maxWaitMs: accounts.policy.lockoutMinutes * 60_000 }, opts.jwtSecret),
+  );
 
   async function identify(request: FastifyRequest, options?: RequireActorOptions): Promise<{ actor: Actor; session?: Session }> {
     const apiKey = request.headers['x-api-key'];
@@ -74,9 +83,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
       if (!actor) throw new HttpError(401, 'UNAUTHENTICATED', 'unknown or revoked API key');
       return { actor };
     }
-    const cookie = options?.cookie ? request.cookies[SESSION_COOKIE] : undefined;
+    const cookie = request.headers.authorization ? undefined : request.cookies[SESSION_COOKIE];
     if (!request.headers.authorization && !cookie) {
-      throw new HttpError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <token> or X-API-Key');
+      throw new HttpError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <token> or X-API-Key, or log in (session cookie)');
     }
     let claims: { sub: string; jti?: string };
     try {
@@ -85,6 +94,10 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
         : app.jwt.verify<{ sub: string; jti?: string }>(cookie!);
     } catch {
       throw new HttpError(401, 'UNAUTHENTICATED', 'invalid or expired token');
+    }
+    // A cookie rides along on any request the browser makes: one that changes something must show it comes from our page.
+    if (cookie && !SAFE_METHODS.has(request.method) && !options?.cookieWithoutCsrf && !csrfTokenMatches(opts.jwtSecret, claims.jti ?? '', request.headers[CSRF_HEADER])) {
+      throw new HttpError(403, 'CSRF_TOKEN_INVALID', 'a request authenticated by the session cookie must carry the X-CSRF-Token the login answered');
     }
     return accounts.sessionActor(claims, request.ip);
   }

@@ -77,7 +77,7 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
         const updateId = request.headers['idempotency-key'] ?? randomUUID();
         let state: Awaited<ReturnType<DossierGateway['act']>>;
         try {
-          state = await gateway.act(reference, action, { actor: workflowActor(actor, agencyCode), body }, updateId);
+          state = await gateway.act(reference, action, { actor: workflowActor(actor, agencyCode), body, idempotencyKey: request.headers['idempotency-key'] }, updateId);
         } catch (err) {
           // Another agency's dossier is not shown to exist (404, as on every read), whatever the workflow
           // answered: its own agency check (403 "belongs to agency …"), a closed dossier (409), a body it refused (400).

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { clearAccountKeys, throttledAccounts } from '../../db/login-throttles';
 import { z } from 'zod';
 import {
   accountDependencies,
@@ -78,7 +79,12 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
   const accounts = app.accounts;
   const policy = accounts.policy;
   const admin = app.requireActor(['admin']);
-  const view = (row: AccountRow) => publicAccount(row, policy);
+  /** Accounts as admins see them, with whether unknown browsers must wait before their next login attempt. */
+  const views = async (rows: AccountRow[]) => {
+    const throttled = await throttledAccounts(db, policy.clock());
+    return rows.map((row) => publicAccount(row, policy, throttled.get(row.username)));
+  };
+  const view = async (row: AccountRow) => (await views([row]))[0]!;
 
   async function checkUnit(agencyCode: string, unit: string | null | undefined): Promise<void> {
     const agency = await findAgency(db, agencyCode);
@@ -128,7 +134,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
         status: q.status,
         unusedBefore: q.dormant ? new Date(policy.clock().getTime() - policy.dormantDays * 86_400_000) : undefined,
       });
-      const items = rows.map(view).filter((a) => (q.dormant === false ? !a.dormant : true));
+      const items = (await views(rows)).filter((a) => (q.dormant === false ? !a.dormant : true));
       return { items, dormantDays: policy.dormantDays };
     },
   );
@@ -172,7 +178,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
         createdAt: now,
         createdBy: actor.username,
       });
-      return reply.status(201).send({ account: view(row), initialPassword });
+      return reply.status(201).send({ account: await view(row), initialPassword });
     },
   );
 
@@ -251,10 +257,11 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
 
   app.post(
     '/admin/accounts/:username/unlock',
-    { onRequest: admin, schema: { tags: ['admin'], summary: 'Lift a lockout after failed logins', security: [{ bearer: [] }], params: usernameParam } },
+    { onRequest: admin, schema: { tags: ['admin'], summary: 'Let every browser try logging in to this account again at once (clears the waits failed logins imposed)', security: [{ bearer: [] }], params: usernameParam } },
     async (request) => {
       const row = await managed(actorOf(request), request.params.username);
-      return view(await updateAccount(db, row.id, { failedAttempts: 0, lockedUntil: null }, policy.clock()));
+      await clearAccountKeys(db, row.username);
+      return view(row);
     },
   );
 
@@ -281,7 +288,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
         now,
       );
       await revokeSessions(db, row.id, actor.username, now);
-      return { account: view(saved), initialPassword };
+      return { account: await view(saved), initialPassword };
     },
   );
 

@@ -4,6 +4,8 @@ import { updateAccount, revokeSessions } from '../../db/accounts';
 import { passwordProblems } from '../../domain/password-policy';
 import { STAFF_ROLES, DATA_SCOPES } from '../../domain/roles';
 import { publicAccount } from '../auth/accounts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH } from '../auth/login-throttle';
+import { csrfTokenOf } from '../auth/csrf';
 import { SESSION_COOKIE } from '../auth/plugin';
 import { verifyPassword } from '../auth/passwords';
 import { HttpError } from '../errors';
@@ -19,7 +21,7 @@ const user = z.object({
   adminLevel: z.union([z.literal(1), z.literal(2)]).nullable(),
 });
 
-export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (app, { jwtSecret }) => {
   const accounts = app.accounts;
 
   app.post(
@@ -29,12 +31,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['auth'],
         summary: 'Exchange a staff username and password for a JWT (integrators send X-API-Key instead)',
         description:
-          '401 INVALID_CREDENTIALS for an unknown user or a wrong password alike; 423 ACCOUNT_LOCKED after too many failures; ' +
+          '401 INVALID_CREDENTIALS for an unknown user or a wrong password alike; 429 LOGIN_THROTTLED with Retry-After after too many failures ' +
+          '(per address, and per account from browsers it has not logged in from: api/auth/login-throttle.ts); ' +
           '403 ACCOUNT_CLOSED, 403 IP_NOT_ALLOWED. With `mustChangePassword` the token reaches only /auth/password, /auth/me and /auth/logout.',
         body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
         response: {
           200: z.object({
             token: z.string(),
+            csrfToken: z.string().describe('for requests authenticated by the session cookie: send it as X-CSRF-Token on every request that changes something'),
             tokenType: z.literal('Bearer'),
             expiresIn: z.number(),
             mustChangePassword: z.boolean(),
@@ -44,11 +48,28 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { token, account, actor } = await accounts.login({
-        username: request.body.username,
-        password: request.body.password,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
+      const { username, password } = request.body;
+      const attempt = { username, ip: request.ip, cookie: request.cookies[DEVICE_COOKIE], now: accounts.policy.clock() };
+      const wait = await app.loginThrottle.wait(attempt);
+      if (wait > 0) {
+        // The same answer whether the account exists or not; the password is not tried.
+        throw new HttpError(429, 'LOGIN_THROTTLED', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`, undefined, undefined, wait / 1000);
+      }
+      let result: Awaited<ReturnType<typeof accounts.login>>;
+      try {
+        result = await accounts.login({ username, password, ip: request.ip, userAgent: request.headers['user-agent'] });
+      } catch (err) {
+        if (err instanceof HttpError && err.code === 'INVALID_CREDENTIALS') await app.loginThrottle.failed(attempt);
+        throw err;
+      }
+      const { token, account, actor } = result;
+      // This browser is now one the account has logged in from: a stranger's failures elsewhere will not hold it.
+      void reply.setCookie(DEVICE_COOKIE, await app.loginThrottle.succeeded(attempt), {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: 'auto',
+        path: DEVICE_COOKIE_PATH,
+        maxAge: DEVICE_COOKIE_MAX_AGE_S,
       });
       // Fastify's logger and the access log read the actor off the request.
       request.actor = actor;
@@ -63,6 +84,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       return {
         token: jwt,
+        csrfToken: csrfTokenOf(jwtSecret, token.jti),
         tokenType: 'Bearer' as const,
         expiresIn: accounts.policy.sessionHours * 3600,
         mustChangePassword: account.mustChangePassword,

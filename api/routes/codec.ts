@@ -55,7 +55,7 @@ export const codecRoutes: FastifyPluginAsyncZod<{ keyring: PayloadKeyring; uiOri
     maxAge: 600,
   });
 
-  const mayDecode = app.requireActor(['auditor', 'admin'], { cookie: true });
+  const mayDecode = app.requireActor(['auditor', 'admin'], { cookieWithoutCsrf: true });
   /** Auditors, and admins of level 1 only: a level-2 admin reads histories of its own agency, and a payload does not say whose it is. */
   const auditorsOnly = async (request: Parameters<typeof mayDecode>[0]) => {
     await mayDecode(request);

@@ -198,6 +198,7 @@ describe('application logs', () => {
     const logged = await buildApp({
       client: stack.env.client,
       keyring: stack.keyring,
+      signing: stack.signing,
       publicBaseUrl: TEST_PUBLIC_BASE_URL,
       db: stack.database.db,
       taskQueue: stack.taskQueue,

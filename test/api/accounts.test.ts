@@ -149,31 +149,59 @@ describe('login', () => {
     expect((await login(username, STRONG)).json()).toMatchObject({ mustChangePassword: false });
   });
 
-  it('answers an unknown user and a wrong password alike, and locks after repeated failures until the lock expires', async () => {
-    const { username, password } = await create(await agencyAdmin(), { fullName: 'Phạm Ngọc Thơ', roles: ['leader'] });
-    const unknown = await login('khongcoai', 'whatever');
-    const wrong = await login(username, 'whatever');
+  it('answers an unknown user and a wrong password alike, then slows both alike with growing waits (429, Retry-After)', async () => {
+    const { username } = await create(await agencyAdmin(), { fullName: 'Phạm Ngọc Thơ', roles: ['leader'] });
+    const unknown = await login('khongcoai', 'whatever', '203.0.113.10');
+    const wrong = await login(username, 'whatever', '203.0.113.11');
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().error).toEqual(wrong.json().error);
-    expect((await login(username, 'again wrong')).statusCode).toBe(401);
-    // The third failure in a row (the limit configured here) locks.
-    const third = await login(username, 'third');
-    expect(third.json().error).toMatchObject({ status: 423, code: 'ACCOUNT_LOCKED' });
-    expect((await login(username, password)).statusCode).toBe(423); // even the right password, while locked
-    expect((await (await agencyAdmin()).req('GET', `/admin/accounts/${username}`)).json()).toMatchObject({ locked: true });
+    // Three failures (the limit configured here) are free; each one after makes the account's strangers wait 1 s, 2 s, 4 s…
+    const trace = async (name: string, ip: string) => {
+      const seen: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await login(name, `wrong-${i}`, ip);
+        seen.push(res.statusCode === 429 ? `429/${res.headers['retry-after']}` : String(res.statusCode));
+        if (res.statusCode === 429) offset += Number(res.headers['retry-after']) * 1000;
+      }
+      return seen;
+    };
+    const known = await trace(username, '203.0.113.11');
+    expect(known).toEqual(['401', '401', '401', '429/1', '401', '429/2', '401', '429/4']);
+    expect(await trace('khongcoai', '203.0.113.10')).toEqual(known);
+    expect((await login(username, 'once more', '203.0.113.11')).statusCode).toBe(401);
+    expect((await (await agencyAdmin()).req('GET', `/admin/accounts/${username}`)).json()).toMatchObject({ locked: true, lockedUntil: expect.any(String) });
+  });
 
-    offset += 11 * 60_000;
-    expect((await login(username, password)).statusCode).toBe(200);
-    // A success starts the count afresh.
-    expect((await login(username, 'wrong once')).statusCode).toBe(401);
-    expect((await login(username, 'wrong twice')).statusCode).toBe(401);
-    expect((await login(username, password)).statusCode).toBe(200);
-
-    // An admin lifts a lock without waiting.
-    for (const p of ['x1', 'x2', 'x3']) await login(username, p);
-    expect((await login(username, password)).statusCode).toBe(423);
+  it('never holds the account’s own browser for a stranger’s failures, and holds a guessing address whatever names it tries', async () => {
+    const { username, password } = await create(await agencyAdmin(), { fullName: 'Lê Văn Bàn', roles: ['one_stop_officer'], unit: 'MC' });
+    // The officer logs in once at their desk: the browser gets a device cookie for this account.
+    const first = await login(username, password, '10.20.0.5');
+    expect(first.statusCode).toBe(200);
+    const device = first.cookies.find((c) => c.name === 'gplx_device')!;
+    expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth/login' });
+    // A stranger hammers the account from elsewhere: strangers must now wait, the right password included.
+    const guesses = [];
+    for (let i = 0; i < 6; i++) guesses.push((await login(username, `guess-${i}`, '198.51.100.66')).statusCode);
+    expect(guesses).toEqual([401, 401, 401, 401, 429, 429]);
+    const blocked = await login(username, password, '198.51.100.67');
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // The officer's own browser, with its cookie, is counted on its own and gets in at once.
+    const atDesk = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: '10.20.0.5', cookies: { gplx_device: device.value } });
+    expect(atDesk.statusCode, atDesk.body).toBe(200);
+    // A cookie made for another account (or forged) counts for nothing.
+    const borrowed = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'motcua', password: 'wrong' }, remoteAddress: '10.20.0.9', cookies: { gplx_device: `${device.value.split('.')[0]}.forged` } });
+    expect(borrowed.statusCode).toBe(401);
+    // An admin lets strangers try again at once.
     expect((await (await agencyAdmin()).req('POST', `/admin/accounts/${username}/unlock`)).statusCode).toBe(200);
-    expect((await login(username, password)).statusCode).toBe(200);
+    expect((await login(username, password, '198.51.100.67')).statusCode).toBe(200);
+
+    // One address guessing many names is held once past its free failures (20 by default), for every name; other addresses are not.
+    for (let i = 0; i <= 20; i++) expect((await login(`doan-${i}`, 'x', '192.0.2.200')).statusCode).toBe(401);
+    expect((await login('motcua', 'demo', '192.0.2.200')).statusCode).toBe(429);
+    expect((await login('motcua', 'demo', '192.0.2.201')).statusCode).toBe(200);
+    offset += 16 * 60_000;
+    expect((await login('motcua', 'demo', '192.0.2.200')).statusCode).toBe(200);
   });
 });
 

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '../../audit/history-json';
 import { serviceClient } from '../../temporal/client';
-import { keyringOf, newKeyLine, parsePayloadKeys } from '../../temporal/payload-keys';
+import { keyringOf, newKeyLine, parseKeyLines } from '../../temporal/keyring';
 import { Caller, TEST_UI_ORIGIN as UI_ORIGIN, buildTestApp, type DossierBody } from '../support/api';
 import { application } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
@@ -20,7 +20,7 @@ import { startStack, type Stack } from '../support/stack';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gplx-privacy-'));
 const dbFile = path.join(dir, 'temporal.sqlite');
-const [keyA, keyB] = [parsePayloadKeys(newKeyLine('a'), 'a')[0]!, parsePayloadKeys(newKeyLine('b'), 'b')[0]!];
+const [keyA, keyB] = [parseKeyLines(newKeyLine('a'), 'a')[0]!, parseKeyLines(newKeyLine('b'), 'b')[0]!];
 
 let stack: Stack;
 let app: FastifyInstance;

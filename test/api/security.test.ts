@@ -160,3 +160,59 @@ describe('the masked view', () => {
     expect((await officer.get(code)).json<DossierBody>().healthCertificateId).toMatch(/^GKSK-\d{12}$/);
   });
 });
+
+describe('browser security headers', () => {
+  it('send a script policy without inline code, no framing, nosniff and a same-origin referrer on the console, the lookup and /docs', async () => {
+    for (const url of ['/console/', '/console/login.html', '/tra-cuu', `/api/v1/public/dossiers/${code}`, '/docs/static/index.html']) {
+      const res = await app.inject({ method: 'GET', url });
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp, url).not.toMatch(/script-src[^;]*unsafe-inline/);
+      if (!url.startsWith('/docs')) expect(csp, url).not.toContain('unsafe-inline');
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['referrer-policy'], url).toBe('same-origin');
+      // Plain HTTP: no HSTS, which would say nothing true.
+      expect(res.headers['strict-transport-security'], url).toBeUndefined();
+    }
+  });
+
+  it('send HSTS when the request came over TLS through a proxy the API trusts, and only then', async () => {
+    const behindProxy = await buildTestApp(stack, undefined, {}, { trustProxy: ['127.0.0.1'] });
+    try {
+      const tls = await behindProxy.inject({ method: 'GET', url: '/console/', headers: { 'x-forwarded-proto': 'https' } });
+      expect(tls.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      const stranger = await behindProxy.inject({ method: 'GET', url: '/console/', headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '203.0.113.5' });
+      expect(stranger.headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
+
+describe('the console’s session cookie', () => {
+  it('is HttpOnly and SameSite=Strict; it reads alone, but changes nothing without the login’s CSRF token', async () => {
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'motcua', password: 'demo' } });
+    const cookie = login.cookies.find((c) => c.name === 'gplx_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    const { csrfToken } = login.json<{ csrfToken: string }>();
+    const cookies = { gplx_session: cookie.value };
+    expect((await app.inject({ method: 'GET', url: `/api/v1/dossiers/${code}`, cookies })).statusCode).toBe(200);
+    const { reference } = (await portal.submit(application())).json<{ reference: string }>();
+    await officer.waitFor(reference, 'AWAITING_RECEIPT');
+    const act = (headers: Record<string, string>) => app.inject({ method: 'POST', url: `/api/v1/dossiers/${reference}/actions/receive`, cookies, headers, payload: {} });
+    const without = await act({});
+    expect(without.statusCode).toBe(403);
+    expect(without.json<DossierBody>().error.code).toBe('CSRF_TOKEN_INVALID');
+    expect((await act({ 'x-csrf-token': `${csrfToken}x` })).statusCode).toBe(403);
+    expect((await officer.get(reference)).json<DossierBody>().status).toBe('AWAITING_RECEIPT');
+    const ok = await act({ 'x-csrf-token': csrfToken });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json<DossierBody>().status).toBe('RECEIVED');
+    // Another login's token does not fit this one.
+    const other = (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'motcua', password: 'demo' } })).json<{ csrfToken: string }>().csrfToken;
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', cookies, headers: { 'x-csrf-token': other } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', cookies, headers: { 'x-csrf-token': csrfToken } })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/dossiers/${code}`, cookies })).statusCode).toBe(401);
+  });
+});

@@ -19,13 +19,15 @@ export async function buildTestApp(
   stack: Stack,
   client: Client = stack.env.client,
   policy: Partial<AccountPolicy> = {},
-  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[]; publicBaseUrl?: string } = {},
+  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[]; publicBaseUrl?: string; trustProxy?: string[] } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     client,
     keyring: extra.keyring ?? stack.keyring,
+    signing: stack.signing,
     temporalUiOrigins: extra.temporalUiOrigins ?? [TEST_UI_ORIGIN],
     publicBaseUrl: extra.publicBaseUrl ?? TEST_PUBLIC_BASE_URL,
+    ...(extra.trustProxy ? { trustProxy: extra.trustProxy } : {}),
     db: stack.database.db,
     taskQueue: stack.taskQueue,
     accounts: createAccountDirectory({

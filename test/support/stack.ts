@@ -8,10 +8,11 @@ import { createActivities, registryUrlsFrom } from '../../activities';
 import { openDatabase, type DatabaseHandle } from '../../db/client';
 import { startSimulators } from '../../simulators/server';
 import { SEARCH_ATTRIBUTES, loadTemporalConfig } from '../../temporal.config';
-import { serviceDataConverter } from '../../temporal/data-converter';
+import type { SigningKeyring } from '../../temporal/action-signing';
+import { serviceDataConverter, workerDataConverter } from '../../temporal/data-converter';
 import type { PayloadKeyring } from '../../temporal/payload-keys';
 import { createWorker } from '../../workers/create-worker';
-import { TEST_KEYRING } from './payload-keys';
+import { TEST_KEYRING, TEST_SIGNING_KEYRING } from './payload-keys';
 
 // Failing activities are part of what the tests provoke; their warnings would drown the report.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -57,6 +58,8 @@ export interface Stack {
   worker: Worker;
   /** The keys its clients and worker encrypt with (the golden histories' test key unless told otherwise). */
   keyring: PayloadKeyring;
+  /** The key action requests are signed with, which its worker checks. */
+  signing: SigningKeyring;
   /** Drains the worker and starts another on the same task queue with other keys (a key rotation, a redeployment). */
   replaceWorker(keyring: PayloadKeyring): Promise<void>;
   stop(): Promise<void>;
@@ -119,7 +122,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
       namespace: env.namespace ?? 'default',
       taskQueue,
       activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url) }),
-      dataConverter: serviceDataConverter(keys),
+      dataConverter: workerDataConverter(keys, TEST_SIGNING_KEYRING),
     });
     return { worker, running: worker.run() };
   };
@@ -133,6 +136,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
       return current.worker;
     },
     keyring,
+    signing: TEST_SIGNING_KEYRING,
     async replaceWorker(keys) {
       current.worker.shutdown();
       await current.running;

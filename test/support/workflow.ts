@@ -6,7 +6,8 @@ import type { DossierState } from '../../domain/dossier-state';
 import type { DossierStatus } from '../../domain/dossier-status';
 import { RENEWAL_PROCEDURE } from '../../domain/procedure';
 import type { Actor } from '../../domain/roles';
-import { WORKFLOW_TYPE, actionUpdates, stateQuery, type DossierInput } from '../../workflows/definitions';
+import { signAction } from '../../temporal/action-signing';
+import { WORKFLOW_TYPE, actionUpdates, stateQuery, type ActionRequest, type DossierInput } from '../../workflows/definitions';
 import { application } from './fixtures';
 import type { Stack } from './stack';
 
@@ -19,6 +20,13 @@ export function workflowDriver(stack: () => Stack) {
   }
 
   const stateOf = (h: WorkflowHandle) => h.query(stateQuery);
+
+  /** As the API sends it: signed, at the test server's own time (it may have skipped ahead). */
+  async function signed<A extends ActionName>(reference: string, action: A, actor: Actor, body: ActionBody<A>): Promise<ActionRequest<A>> {
+    const at = new Date(await stack().env.currentTimeMs()).toISOString();
+    const who = { username: actor.username, roles: actor.roles, agencyCode: actor.agencyCode };
+    return { actor: who, body, signature: signAction(stack().signing, { action, reference, at, actor: who, body }) };
+  }
 
   async function until(h: WorkflowHandle, ok: (s: DossierState) => boolean, what: string): Promise<DossierState> {
     for (let i = 0; i < 200; i++) {
@@ -39,9 +47,9 @@ export function workflowDriver(stack: () => Stack) {
     body: ActionBody<A> | Record<string, unknown>,
     updateId?: string,
   ): Promise<DossierState> {
-    await h.executeUpdate(actionUpdates[action], { args: [{ actor, body: body as ActionBody<A> }], updateId });
+    await h.executeUpdate(actionUpdates[action], { args: [await signed(h.workflowId, action, actor, body as ActionBody<A>)], updateId });
     return stateOf(h);
   }
 
-  return { submit, stateOf, until, waitFor, act };
+  return { submit, stateOf, until, waitFor, act, signed };
 }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { EncryptionCodec, PayloadDecryptionError } from '../../temporal/encryption-codec';
-import { PayloadKeyError, keyringOf, loadPayloadKeyring, newKeyLine, parsePayloadKeys } from '../../temporal/payload-keys';
+import { KeyringError, keyringOf, newKeyLine, parseKeyLines } from '../../temporal/keyring';
+import { loadPayloadKeyring } from '../../temporal/payload-keys';
 import { randomKeyring } from '../support/payload-keys';
 
 const applicant = { fullName: 'Nguyễn Văn An', citizenId: '001088001234', phone: '0912345678' };
@@ -32,8 +33,8 @@ describe('the encryption codec', () => {
   });
 
   it('keeps decrypting with a retired key after rotation, and encrypts with the new one', async () => {
-    const [a] = parsePayloadKeys(newKeyLine('a'), 'a');
-    const [b] = parsePayloadKeys(newKeyLine('b'), 'b');
+    const [a] = parseKeyLines(newKeyLine('a'), 'a');
+    const [b] = parseKeyLines(newKeyLine('b'), 'b');
     const [underA] = await new EncryptionCodec(keyringOf([a!])).encode([defaultPayloadConverter.toPayload(applicant)]);
     const rotated = new EncryptionCodec(keyringOf([a!, b!], 'b'));
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([underA!]))[0]!)).toEqual(applicant);
@@ -58,11 +59,11 @@ describe('the encryption codec', () => {
 describe('payload keys', () => {
   it('are read as id:base64 pairs; the last listed encrypts unless PAYLOAD_KEY_ID says otherwise', () => {
     const text = `# comment\n${newKeyLine('2025')}\n${newKeyLine('2026')}\n`;
-    expect(keyringOf(parsePayloadKeys(text, 'f')).encryptingKeyId).toBe('2026');
-    expect(keyringOf(parsePayloadKeys(text, 'f'), '2025').encryptingKeyId).toBe('2025');
-    expect(() => keyringOf(parsePayloadKeys(text, 'f'), 'nope')).toThrow(PayloadKeyError);
-    expect(() => parsePayloadKeys('k:dG9vIHNob3J0', 'PAYLOAD_KEYS')).toThrow(/32/);
-    expect(() => parsePayloadKeys('no colon here', 'PAYLOAD_KEYS')).toThrow(/id:base64key/);
+    expect(keyringOf(parseKeyLines(text, 'f')).activeKeyId).toBe('2026');
+    expect(keyringOf(parseKeyLines(text, 'f'), '2025').activeKeyId).toBe('2025');
+    expect(() => keyringOf(parseKeyLines(text, 'f'), 'nope')).toThrow(KeyringError);
+    expect(() => parseKeyLines('k:dG9vIHNob3J0', 'PAYLOAD_KEYS')).toThrow(/32/);
+    expect(() => parseKeyLines('no colon here', 'PAYLOAD_KEYS')).toThrow(/id:base64key/);
   });
 
   it('are required in production, and created once (readable by the owner alone) elsewhere', () => {
@@ -72,9 +73,9 @@ describe('payload keys', () => {
     const file = path.join(dir, 'payload-keys');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const second = loadPayloadKeyring({ NODE_ENV: 'development', DATA_DIR: dir });
-    expect(second.keys.get(second.encryptingKeyId)!.equals(first.keys.get(first.encryptingKeyId)!)).toBe(true);
+    expect(second.keys.get(second.activeKeyId)!.equals(first.keys.get(first.activeKeyId)!)).toBe(true);
     expect(readFileSync(file, 'utf8')).toMatch(/^k1:/m);
     const fromEnv = loadPayloadKeyring({ NODE_ENV: 'production', DATA_DIR: dir, PAYLOAD_KEYS: newKeyLine('prod') });
-    expect(fromEnv.encryptingKeyId).toBe('prod');
+    expect(fromEnv.activeKeyId).toBe('prod');
   });
 });

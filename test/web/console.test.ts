@@ -182,8 +182,11 @@ describe('accounts in the console', () => {
     const change = page.locator('#change');
     await change.waitFor();
     expect(await page.locator('#login').isHidden()).toBe(true);
+    // The login is an HttpOnly cookie: the page's scripts cannot read it, nor is it in sessionStorage.
+    expect(await page.evaluate('document.cookie')).not.toContain('gplx_session');
+    expect(await page.evaluate('JSON.stringify(sessionStorage)')).not.toMatch(/eyJ/);
+    const token = (await context.cookies()).find((c) => c.name === 'gplx_session')!.value;
     // The API holds the line too: this login reaches nothing else until the password is changed.
-    const token = await page.evaluate('sessionStorage.getItem("gplx.token")');
     const blocked = await app.inject({ method: 'GET', url: '/api/v1/stats', headers: { authorization: `Bearer ${String(token)}` } });
     expect(blocked.statusCode, blocked.body).toBe(403);
 
@@ -205,3 +208,28 @@ describe('accounts in the console', () => {
     await logIn(page, base, account.username, 'Sông-Hồng-2026-mới');
   });
 });
+
+describe('the Content Security Policy in the browser', () => {
+  it('lets every page of the console, the lookup and /docs run without a single violation', async () => {
+    const d = await received();
+    // Registered before any of the page's own scripts run (Playwright injects it outside the page's policy).
+    await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => {
+      (window.cspViolations ??= []).push(e.violatedDirective + ' ' + e.blockedURI);
+    });`);
+    const violations: string[] = [];
+    const visit = async (url: string, ready: string) => {
+      await page.goto(url);
+      await page.locator(ready).first().waitFor();
+      await page.waitForTimeout(300);
+      violations.push(...((await page.evaluate('window.cspViolations ?? []')) as string[]).map((v) => `${url}: ${v}`));
+    };
+    await logIn(page, base, 'lanhdao');
+    await visit(`${base}/console/`, '#by-status');
+    await visit(`${base}/console/queue.html`, 'h1');
+    await visit(`${base}/console/dossier.html?code=${encodeURIComponent(d.code)}`, 'h1');
+    await visit(`${base}/tra-cuu/${encodeURIComponent(d.code)}`, '#facts dt');
+    await visit(`${base}/docs/static/index.html`, '.swagger-ui');
+    expect(violations).toEqual([]);
+  });
+});
+

@@ -1,6 +1,9 @@
 // The console's only way to the server: the same JSON API every other client uses.
 
-const TOKEN_KEY = 'gplx.token';
+// The login itself is an HttpOnly cookie no script can read (api/auth/plugin.ts); the page keeps
+// only who is logged in, for the header, and the login's CSRF token, which every request that
+// changes something must carry (api/auth/csrf.ts).
+const CSRF_KEY = 'gplx.csrf';
 const USER_KEY = 'gplx.user';
 
 export class ApiError extends Error {
@@ -13,37 +16,37 @@ export class ApiError extends Error {
 }
 
 export const session = {
-  get token() {
-    return sessionStorage.getItem(TOKEN_KEY);
+  get loggedIn() {
+    return sessionStorage.getItem(USER_KEY) !== null;
   },
   get user() {
     const raw = sessionStorage.getItem(USER_KEY);
     return raw ? JSON.parse(raw) : null;
   },
-  save(token, user) {
-    sessionStorage.setItem(TOKEN_KEY, token);
+  save(csrfToken, user) {
+    sessionStorage.setItem(CSRF_KEY, csrfToken);
     sessionStorage.setItem(USER_KEY, JSON.stringify(user));
   },
   clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(CSRF_KEY);
     sessionStorage.removeItem(USER_KEY);
   },
 };
 
 /** Sends to the console's login page, coming back here afterwards. */
 export function requireLogin() {
-  if (session.token) return session.user;
+  if (session.loggedIn) return session.user;
   location.assign(`/console/login.html?next=${encodeURIComponent(location.pathname + location.search)}`);
   return null;
 }
 
 async function send(path, { method = 'GET', body, idempotencyKey, raw = false } = {}) {
   const headers = {};
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (method !== 'GET') headers['x-csrf-token'] = sessionStorage.getItem(CSRF_KEY) ?? '';
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-  const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401 && session.token) {
+  const res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401 && session.loggedIn) {
     session.clear();
     requireLogin();
   }

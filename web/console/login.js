@@ -12,7 +12,7 @@ function goOn() {
   location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/console/');
 }
 
-/** The token of a first login reaches nothing but this form until the password is changed (api/routes/auth.ts). */
+/** A first login reaches nothing but this form until the password is changed (api/routes/auth.ts). */
 function askForNewPassword(currentPassword, why) {
   login.hidden = true;
   change.hidden = false;
@@ -27,7 +27,7 @@ login.addEventListener('submit', async (event) => {
   const data = new FormData(login);
   try {
     const res = await api.post('/auth/login', { username: data.get('username'), password: data.get('password') });
-    session.save(res.token, res.user);
+    session.save(res.csrfToken, res.user);
     if (res.mustChangePassword) askForNewPassword(String(data.get('password')));
     else goOn();
   } catch (err) {
@@ -52,4 +52,4 @@ change.addEventListener('submit', async (event) => {
 });
 
 // From the header's "Đổi mật khẩu": a logged-in officer changing the password by choice.
-if (params.has('change') && session.token) askForNewPassword(undefined, 'Đổi mật khẩu của bạn. Các phiên đăng nhập khác của tài khoản sẽ kết thúc.');
+if (params.has('change') && session.loggedIn) askForNewPassword(undefined, 'Đổi mật khẩu của bạn. Các phiên đăng nhập khác của tài khoản sẽ kết thúc.');
