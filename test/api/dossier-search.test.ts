@@ -19,7 +19,7 @@ function dossier(i: number): DossierState {
   const received = i % 5 !== 0;
   const app = { ...application({ citizenSuffix: String(5000 + i) }), agencyCode: i % 4 === 3 ? '000.00.02.H22' : '000.00.01.H22' };
   return {
-    reference: `SUB-SEARCH${String(i).padStart(16, '0')}`,
+    reference: `SUB-SEARCH${String(i).padStart(20, '0')}`,
     agencyCode: app.agencyCode,
     status,
     procedure: RENEWAL_PROCEDURE,
