@@ -11,7 +11,8 @@ import { accessLogPlugin } from './access-log';
 import { authPlugin } from './auth/plugin';
 import { registerConsole } from './console';
 import { createDossierGateway } from './dossier-gateway';
-import { HttpError, registerErrorHandling } from './errors';
+import { registerErrorResponses } from './error-responses';
+import { HttpError, frameworkErrors, registerErrorHandling } from './errors';
 import { registerInputGuard } from './input-guard';
 import { registerSecurityHeaders } from './security-headers';
 import { createCalendarCache } from './calendar-cache';
@@ -65,10 +66,12 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: 32 * 1024,
     // Ids in URLs are opaque; never let a long one through to Temporal.
     routerOptions: { maxParamLength: 128 },
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerErrorResponses(app);
   registerInputGuard(app);
   await registerSecurityHeaders(app);
   await registerOpenApi(app);

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ulid } from 'ulid';
+import { agencyExists } from '../db/calendar';
 import type { Database } from '../db/client';
 import { referenceForCode } from '../db/dossier-codes';
 import { findRecord } from '../db/dossier-record';
@@ -38,6 +39,11 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
   }
 
   async function submit(application: Application): Promise<{ reference: string; status: string; created: boolean }> {
+    // Checked before anything is stored: a dossier for an agency that does not exist could never be received
+    // (its workflow would wait for a calendar there is none of).
+    if (!(await agencyExists(db, application.agencyCode))) {
+      throw new HttpError(400, 'VALIDATION_FAILED', `agencyCode: no agency ${application.agencyCode} receives dossiers here`, 'agencyCode');
+    }
     const submission = await recordSubmission(db, {
       reference: `SUB-${ulid()}`,
       application,

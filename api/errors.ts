@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, type ZodError } from 'zod';
 
@@ -80,3 +80,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
     });
   });
 }
+
+/**
+ * What Fastify refuses before a route is found (a path parameter longer than maxParamLength, a malformed
+ * URL, an unsupported content type at routing): the same error shape as every other answer.
+ */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, _request, res) => {
+  const reply = res as unknown as FastifyReply;
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than any id this API issues' : 'the request URL cannot be read';
+  void reply.status(status).send({ error: { status, code: err.code ?? 'BAD_REQUEST', message } });
+};

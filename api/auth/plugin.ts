@@ -46,6 +46,12 @@ export interface RequireActorOptions {
 /** The login as an HttpOnly cookie, beside the bearer token the login answer carries. */
 export const SESSION_COOKIE = 'gplx_session';
 
+const AUTHENTICATES = Symbol('authenticates');
+type Hook = (request: FastifyRequest) => Promise<void>;
+/** Marks a hook as the one that knows the caller: the OpenAPI document then promises its 401 and 403 (api/error-responses.ts). */
+export const authenticating = (hook: Hook): Hook => Object.assign(hook, { [AUTHENTICATES]: true });
+export const isAuthenticating = (hook: unknown): boolean => typeof hook === 'function' && AUTHENTICATES in hook;
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const actorOf = (request: FastifyRequest): Actor => {
@@ -102,7 +108,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
     return accounts.sessionActor(claims, request.ip);
   }
 
-  app.decorate('requireActor', (roles?: readonly Role[], options?: RequireActorOptions) => async (request: FastifyRequest) => {
+  app.decorate('requireActor', (roles?: readonly Role[], options?: RequireActorOptions) => authenticating(async (request: FastifyRequest) => {
     const { actor, session } = await identify(request, options);
     request.actor = actor;
     request.session = session;
@@ -112,5 +118,5 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
     if (roles && !roles.some((r) => actor.roles.includes(r))) {
       throw new HttpError(403, 'FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
     }
-  });
+  }));
 });

@@ -8,7 +8,7 @@ import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH } from '../a
 import { csrfTokenOf } from '../auth/csrf';
 import { SESSION_COOKIE } from '../auth/plugin';
 import { verifyPassword } from '../auth/passwords';
-import { HttpError } from '../errors';
+import { HttpError, errorResponse } from '../errors';
 
 const user = z.object({
   username: z.string(),
@@ -44,6 +44,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
             mustChangePassword: z.boolean(),
             user,
           }),
+          401: errorResponse.describe('INVALID_CREDENTIALS: an unknown user or a wrong password, alike'),
+          403: errorResponse.describe('ACCOUNT_CLOSED, or IP_NOT_ALLOWED for this account'),
         },
       },
     },
@@ -105,12 +107,17 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
     '/auth/logout',
     {
       onRequest: app.requireActor(undefined, { pendingPasswordChange: true }),
-      schema: { tags: ['auth'], summary: 'End this login: the token stops working at once', security: [{ bearer: [] }] },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this login: the token stops working at once',
+        security: [{ bearer: [] }],
+        response: { 204: z.null().describe('logged out') },
+      },
     },
     async (request, reply) => {
       if (!request.session) throw new HttpError(400, 'NOT_A_SESSION', 'API keys have no session to end; an admin revokes a key');
       await accounts.logout(request.session.id, request.actor!.username);
-      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send();
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send(null);
     },
   );
 
@@ -123,6 +130,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
         summary: 'Change my password (required after the first login and after a reset); ends my other logins',
         security: [{ bearer: [] }],
         body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(400) }),
+        response: { 204: z.null().describe('changed; my other logins are ended') },
       },
     },
     async (request, reply) => {
@@ -148,7 +156,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
       await updateAccount(accounts.db, account.id, { passwordHash: await accounts.hashPassword(newPassword), mustChangePassword: false, passwordChangedAt: now }, now);
       // Whoever else held a login of this account (the reason to change a password) is out.
       await revokeSessions(accounts.db, account.id, 'system', now, session.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -156,7 +164,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
     '/auth/me',
     {
       onRequest: app.requireActor(undefined, { pendingPasswordChange: true }),
-      schema: { tags: ['auth'], summary: 'My account: roles, agency, unit, data scope, and whether my password must change', security: [{ bearer: [] }] },
+      schema: { tags: ['auth'], summary: 'My account: roles, agency, unit, data scope, and whether my password must change', security: [{ bearer: [] }, { apiKey: [] }] },
     },
     async (request) => {
       const actor = request.actor!;

@@ -43,7 +43,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     {
       onRequest: app.requireActor(STAFF),
       schema: {
-        tags: ['calendar'],
+        tags: ['calendar'], security: [{ bearer: [] }, { apiKey: [] }],
         summary: 'The holiday table: holidays, compensatory and bridge days, make-up working Saturdays',
         querystring: z.object({ from: calendarDate.optional(), to: calendarDate.optional() }),
       },
@@ -55,7 +55,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/entries',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], summary: 'Add a date to the holiday table; open dossiers recompute their deadlines', body: calendarEntrySchema },
+      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Add a date to the holiday table; open dossiers recompute their deadlines', body: calendarEntrySchema },
     },
     async (request, reply) => {
       adminLevelOf(actorOf(request), 1);
@@ -69,7 +69,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/entries/:date',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], summary: 'Change a date of the holiday table', params: z.object({ date: calendarDate }), body: calendarEntryPatchSchema },
+      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Change a date of the holiday table', params: z.object({ date: calendarDate }), body: calendarEntryPatchSchema },
     },
     async (request) => {
       adminLevelOf(actorOf(request), 1);
@@ -83,7 +83,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/entries/:date',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], summary: 'Remove a date from the holiday table', params: z.object({ date: calendarDate }) },
+      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Remove a date from the holiday table', params: z.object({ date: calendarDate }) },
     },
     async (request) => {
       adminLevelOf(actorOf(request), 1);
@@ -97,7 +97,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/office-hours/:agency',
     {
       onRequest: app.requireActor(STAFF),
-      schema: { tags: ['calendar'], summary: "An agency's office hours", params: z.object({ agency: AGENCY_CODE }) },
+      schema: { tags: ['calendar'], security: [{ bearer: [] }, { apiKey: [] }], summary: "An agency's office hours", params: z.object({ agency: AGENCY_CODE }) },
     },
     async (request) => {
       const windows = await getOfficeHours(db, request.params.agency);
@@ -110,7 +110,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/office-hours/:agency',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], summary: "Set an agency's office hours; its open dossiers recompute", params: z.object({ agency: AGENCY_CODE }), body: officeHoursSchema },
+      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: "Set an agency's office hours; its open dossiers recompute", params: z.object({ agency: AGENCY_CODE }), body: officeHoursSchema },
     },
     async (request) => {
       const { agency } = request.params;
@@ -130,7 +130,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/propagations',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], summary: 'Tell every open dossier to reload the calendar (after a propagation failed to start)' },
+      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Tell every open dossier to reload the calendar (after a propagation failed to start)' },
     },
     async (request, reply) => {
       adminLevelOf(actorOf(request), 1);
@@ -146,7 +146,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/propagations/:id',
     {
       onRequest: app.requireActor(STAFF),
-      schema: { tags: ['calendar'], summary: 'How far a calendar change has reached the open dossiers', params: z.object({ id: z.string().regex(/^calendar-change-\d+$/) }) },
+      schema: { tags: ['calendar'], security: [{ bearer: [] }, { apiKey: [] }], summary: 'How far a calendar change has reached the open dossiers', params: z.object({ id: z.string().regex(/^calendar-change-\d+$/) }) },
     },
     async (request) => propagation.progress(request.params.id),
   );
@@ -156,7 +156,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     {
       onRequest: app.requireActor(STAFF),
       schema: {
-        tags: ['calendar'],
+        tags: ['calendar'], security: [{ bearer: [] }, { apiKey: [] }],
         summary: 'A deadline in working time from an instant, with the explanation (days skipped, Saturdays counted)',
         querystring: z
           .object({

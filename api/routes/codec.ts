@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EncryptionCodec } from '../../temporal/encryption-codec';
 import type { PayloadKeyring } from '../../temporal/payload-keys';
-import { actorOf, adminLevelOf } from '../auth/plugin';
+import { actorOf, adminLevelOf, authenticating } from '../auth/plugin';
 import { errorResponse } from '../errors';
 
 /** Base64, as proto3 JSON writes bytes. */
@@ -57,11 +57,11 @@ export const codecRoutes: FastifyPluginAsyncZod<{ keyring: PayloadKeyring; uiOri
 
   const mayDecode = app.requireActor(['auditor', 'admin'], { cookieWithoutCsrf: true });
   /** Auditors, and admins of level 1 only: a level-2 admin reads histories of its own agency, and a payload does not say whose it is. */
-  const auditorsOnly = async (request: Parameters<typeof mayDecode>[0]) => {
+  const auditorsOnly = authenticating(async (request: Parameters<typeof mayDecode>[0]) => {
     await mayDecode(request);
     const actor = actorOf(request);
     if (!actor.roles.includes('auditor')) adminLevelOf(actor, 1);
-  };
+  });
 
   const schema = (summary: string) => ({
     tags: ['audit'],

@@ -86,6 +86,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
     {
       onRequest: app.requireActor(READERS),
       schema: {
+        security: [{ bearer: [] }],
         tags: ['statistics'],
         summary: 'QĐ 766 statistics for a period: received, finished on time and late, in progress, average working days, late list',
         description: `Figures may be up to ${STATS_FRESH_MS / 1000} s old: one answer serves every identical request (same agency scope and period) for that long.`,

@@ -22,6 +22,7 @@ export const trackingRegisterRoutes: FastifyPluginAsyncZod<{ db: Database }> = a
     {
       onRequest: app.requireActor(KEEPERS),
       schema: {
+        security: [{ bearer: [] }],
         tags: ['statistics'],
         summary: 'Form 07 (tracking register) for the dossiers received in a period, as CSV (UTF-8 with BOM for spreadsheets)',
         querystring: z
