@@ -9,7 +9,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.temporal/**', 'db/migrations/**'] },
+  { ignores: ['node_modules/**', 'data/**', '.temporal/**', '.fuzz/**', 'test/artifacts/**', 'db/migrations/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,23 @@
 import type { Client } from '@temporalio/client';
 import { encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { z } from 'zod';
 import { WORKFLOW_TYPE } from '../workflows/definitions';
 import { notFound } from './errors';
+
+const BATCH_STATES = ['unspecified', 'running', 'completed', 'failed'] as const;
+
+/** How far a calendar change has reached the open dossiers: the batch job's own counters. */
+export const propagationProgressSchema = z.object({
+  id: z.string(),
+  state: z.enum(BATCH_STATES),
+  reason: z.string().describe('the change that is being told'),
+  total: z.number().int().describe('open dossiers to tell'),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  startedAt: z.iso.datetime().nullable(),
+  closedAt: z.iso.datetime().nullable(),
+});
+export type PropagationProgress = z.infer<typeof propagationProgressSchema>;
 
 /**
  * Tells every open dossier (of some agencies, or all) that the calendar changed, with Temporal's
@@ -30,10 +46,10 @@ export function createCalendarPropagation(client: Client) {
     return { id };
   }
 
-  async function progress(id: string) {
+  async function progress(id: string): Promise<PropagationProgress> {
     try {
       const job = await client.workflowService.describeBatchOperation({ namespace, jobId: id });
-      const state = ['unspecified', 'running', 'completed', 'failed'][job.state ?? 0] ?? 'unspecified';
+      const state = BATCH_STATES[job.state ?? 0] ?? 'unspecified';
       return {
         id,
         state,

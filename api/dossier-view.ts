@@ -1,6 +1,25 @@
+import { z } from 'zod';
 import { FORM_CODES, FORM_TITLES, unavailableReason } from '../documents';
+import { ACTION_NAMES } from '../domain/actions';
+import { AGENCY_CODE, applicantSchema, licenceSchema } from '../domain/application';
+import { DOSSIER_CODE_PATTERN } from '../domain/dossier-code';
 import type { DossierState } from '../domain/dossier-state';
-import { PORTAL_STATUS } from '../domain/dossier-status';
+import {
+  apologySchema,
+  appraisalSchema,
+  approvalSchema,
+  instant,
+  procedureVersionSchema,
+  processingEndedSchema,
+  refusalSchema,
+  shipmentSchema,
+  stepRecordSchema,
+  supplementRequestSchema,
+  transitionSchema,
+  verificationFindingsSchema,
+  withdrawalSchema,
+} from '../domain/dossier-state-schema';
+import { DOSSIER_STATUSES, PORTAL_STATUS } from '../domain/dossier-status';
 import { ROLES_SEEING_PERSONAL_DATA, type Actor } from '../domain/roles';
 import { availableActions } from '../domain/state-machine';
 import { CLOCK_RUNNING, remainingOf } from '../domain/dossier-clock';
@@ -53,8 +72,73 @@ function clockView(state: DossierState, now: number) {
   };
 }
 
+/** The applicant as roles without access to personal data see it: enough to recognise, not to reuse. */
+const maskedApplicantSchema = z.object({
+  fullName: z.string(),
+  dateOfBirth: z.string().regex(/^\d{4}-\*\*-\*\*$/).describe('the year only: YYYY-**-**'),
+  citizenId: z.string().regex(/^\*+\d{4}$/).describe('the last four digits'),
+  phone: z.string().describe('the first three and last three digits'),
+  email: z.string().describe('the first letter and the domain'),
+  address: z.string().describe('the last part (the province) only'),
+});
+
+/** Local time of Vietnam (+07:00), as the citizen's papers print it. */
+const localInstant = z.iso.datetime({ offset: true }).describe('Vietnam local time');
+
+/** The dossier as the API shows it: one schema for the handlers, the response validation and the OpenAPI document. */
+export const dossierViewSchema = z.object({
+  reference: z.string().describe('the submission reference (SUB-…)'),
+  code: z.string().regex(DOSSIER_CODE_PATTERN).nullable().describe('the dossier code, issued at receipt'),
+  externalRef: z.string().nullable(),
+  agencyCode: AGENCY_CODE,
+  status: z.enum(DOSSIER_STATUSES),
+  portalStatus: z.number().int().describe('the National Public Service Portal status (TrangThaiHoSo)'),
+  procedure: procedureVersionSchema,
+  submittedAt: instant,
+  receivedAt: instant.nullable(),
+  closedAt: instant.nullable(),
+  dueAt: instant.nullable().describe('the appointment for the result'),
+  dueAtLocal: localInstant.nullable(),
+  remainingWorkingMinutes: z.number().int().nullable().describe('working minutes left on the legal clock (negative when late); null when it does not run'),
+  late: z.boolean(),
+  paused: z.boolean().describe('waiting for the citizen to supplement: the clock is stopped'),
+  apology: apologySchema.nullable(),
+  steps: z.array(stepRecordSchema),
+  processingEnded: processingEndedSchema.nullable(),
+  calendarVersion: z.string().nullable(),
+  personalDataMasked: z.boolean().describe('the caller’s roles see personal data masked'),
+  applicant: z.union([applicantSchema, maskedApplicantSchema]).describe('masked when personalDataMasked'),
+  licence: licenceSchema,
+  healthCertificateId: z.string().nullable().describe('masked (last four characters) when personalDataMasked'),
+  delivery: z.object({ method: z.enum(['post', 'counter']), address: z.string().nullable() }),
+  verification: verificationFindingsSchema,
+  assignee: z.string().nullable(),
+  supplement: supplementRequestSchema.nullable(),
+  appraisal: appraisalSchema.nullable(),
+  approval: approvalSchema.nullable(),
+  refusal: refusalSchema.nullable(),
+  withdrawal: withdrawalSchema.nullable(),
+  payment: z.object({
+    status: z.enum(['paid', 'due', 'not_due']),
+    amount: z.number().int().describe('VND'),
+    orderId: z.string().nullable(),
+    paymentUrl: z.string().nullable(),
+    method: z.enum(['online', 'counter']).nullable(),
+    transactionRef: z.string().nullable(),
+    paidAt: instant.nullable(),
+    dueAt: instant.nullable(),
+    remindedAt: instant.nullable(),
+  }),
+  shipment: shipmentSchema.nullable(),
+  handedOverAt: instant.nullable(),
+  transitions: z.array(transitionSchema),
+  availableActions: z.array(z.enum(ACTION_NAMES)).describe('what the caller may do next'),
+  documents: z.array(z.object({ form: z.enum(FORM_CODES), title: z.string(), unavailable: z.string().nullable().describe('why the form does not apply yet') })),
+});
+export type DossierView = z.infer<typeof dossierViewSchema>;
+
 /** The dossier as the API shows it to this caller. */
-export function dossierView(state: DossierState, actor: Actor, now = Date.now()) {
+export function dossierView(state: DossierState, actor: Actor, now = Date.now()): DossierView {
   const open = canSeePersonalData(actor);
   const { applicant, licence, delivery, healthCertificateId, externalRef } = state.application;
   const address = (a: string | undefined) => (a === undefined ? undefined : open ? a : mask.address(a));

@@ -1,12 +1,47 @@
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from './client';
-import type { AccessKind } from '../domain/access-kinds';
+import { ACCESS_KINDS, type AccessKind } from '../domain/access-kinds';
 import { escapeUnstorable } from '../domain/storable-text';
 import { accessLog } from './schema';
 
 export { ACCESS_KINDS, type AccessKind } from '../domain/access-kinds';
 
 export type AccessEntry = typeof accessLog.$inferInsert;
+
+/** An entry of the access log as the API answers it. */
+export const accessLogEntrySchema = z.object({
+  id: z.number().int().describe('increasing: the log only grows'),
+  at: z.iso.datetime(),
+  username: z.string().nullable().describe('the account or key; for a failed login, the name that was tried'),
+  agencyCode: z.string().nullable().describe("the caller's agency ('*' for the national level)"),
+  kind: z.enum(ACCESS_KINDS),
+  what: z.string().describe('the method and URL, personal query parameters masked'),
+  target: z.string().nullable().describe('the dossier (code or reference), account or agency, when there is one'),
+  status: z.number().int().describe('the HTTP status answered'),
+  ip: z.string(),
+  userAgent: z.string().nullable(),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+  device: z.string().nullable(),
+});
+export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
+
+export const accessLogEntryView = (r: typeof accessLog.$inferSelect): AccessLogEntry => ({
+  id: r.id,
+  at: r.at.toISOString(),
+  username: r.username,
+  agencyCode: r.agencyCode,
+  kind: r.kind,
+  what: r.what,
+  target: r.target,
+  status: r.status,
+  ip: r.ip,
+  userAgent: r.userAgent,
+  browser: r.browser,
+  os: r.os,
+  device: r.device,
+});
 
 /**
  * One statement for the whole batch, its rows passed as a single JSON parameter: drizzle's

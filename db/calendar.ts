@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, gte, lte } from 'drizzle-orm';
+import { z } from 'zod';
+import { calendarEntrySchema } from '../domain/calendar-entry';
 import type { ProcedureVersion } from '../domain/procedure';
 import type { CalendarEntry, CalendarSnapshot, OfficeWindow } from '../domain/working-time';
 import type { Database } from './client';
@@ -9,7 +11,21 @@ import { agencies, calendarChanges, calendarEntries, officeHours, procedureVersi
 export class CalendarConflict extends Error {}
 export class CalendarNotFound extends Error {}
 
-const toEntry = (r: typeof calendarEntries.$inferSelect): CalendarEntry & { updatedAt: string; updatedBy: string } => ({
+const { date, kind, name, source } = calendarEntrySchema.shape;
+
+/** A date of the holiday table as the API answers it: what admins send, with who changed it last and when. */
+export const calendarEntryViewSchema = z.object({
+  date,
+  kind,
+  name,
+  source: source.unwrap().nullable().describe('the document that announced it, if known'),
+  provisional: z.boolean().describe('follows from the Labour Code but awaits the yearly announcement'),
+  updatedAt: z.iso.datetime(),
+  updatedBy: z.string().describe('the admin who changed it last, or `seed`'),
+});
+export type CalendarEntryView = z.infer<typeof calendarEntryViewSchema>;
+
+const toEntry = (r: typeof calendarEntries.$inferSelect): CalendarEntryView => ({
   date: r.date,
   kind: r.kind,
   name: r.name,

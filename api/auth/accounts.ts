@@ -12,9 +12,11 @@ import {
   type AccountRow,
   type ApiKeyRow,
 } from '../../db/accounts';
+import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { DEMO_AGENCY, seedDemoAccounts } from '../../db/seed';
-import type { Actor } from '../../domain/roles';
+import { AGENCY_CODE } from '../../domain/application';
+import { DATA_SCOPES, STAFF_ROLES, type Actor } from '../../domain/roles';
 import { escapeUnstorable } from '../../domain/storable-text';
 import { HttpError } from '../errors';
 import { ipAllowed } from './ip-allow-list';
@@ -62,10 +64,35 @@ export interface DirectoryOptions {
   policy?: Partial<AccountPolicy>;
 }
 
+const instant = z.iso.datetime();
+
 /** A staff account as the API answers it: never the hash. */
-export function publicAccount(row: AccountRow, policy: Pick<AccountPolicy, 'dormantDays' | 'clock'>, throttledUntil?: Date) {
+export const publicAccountSchema = z.object({
+  username: z.string(),
+  fullName: z.string(),
+  agencyCode: AGENCY_CODE.describe('the agency the account belongs to'),
+  unit: z.string().nullable().describe("one of the agency's units, or none"),
+  roles: z.array(z.enum(STAFF_ROLES)),
+  adminLevel: z.union([z.literal(1), z.literal(2)]).nullable().describe('with the admin role: 1 national, 2 agency'),
+  scope: z.enum(DATA_SCOPES).describe('whole agency, own unit, or own dossiers'),
+  status: z.enum(['active', 'closed']),
+  mustChangePassword: z.boolean(),
+  locked: z.boolean().describe('browsers it has never logged in from must wait before trying again (failed logins); its own browsers are not held'),
+  lockedUntil: instant.nullable().describe('until when, while `locked`'),
+  ipAllowList: z.array(z.string()).describe('CIDR blocks the account may be used from; empty: anywhere'),
+  createdAt: instant,
+  createdBy: z.string(),
+  closedAt: instant.nullable(),
+  lastLoginAt: instant.nullable(),
+  unusedSince: instant.describe('the last login, or the creation if it never logged in'),
+  dormant: z.boolean().describe('unused for ACCOUNT_DORMANT_DAYS or more: to be reviewed and closed (SPEC 6)'),
+});
+export type PublicAccount = z.infer<typeof publicAccountSchema>;
+
+export function publicAccount(row: AccountRow, policy: Pick<AccountPolicy, 'dormantDays' | 'clock'>, throttledUntil?: Date): PublicAccount {
   const unusedSince = row.lastLoginAt ?? row.createdAt;
   const now = policy.clock();
+  const lockedUntil = throttledUntil && throttledUntil > now ? throttledUntil : undefined;
   return {
     username: row.username,
     fullName: row.fullName,
@@ -76,16 +103,14 @@ export function publicAccount(row: AccountRow, policy: Pick<AccountPolicy, 'dorm
     scope: row.dataScope,
     status: row.status,
     mustChangePassword: row.mustChangePassword,
-    /** Browsers it has never logged in from must wait until then before trying again (failed logins); its own browsers are not held. */
-    locked: Boolean(throttledUntil && throttledUntil > now),
-    lockedUntil: throttledUntil && throttledUntil > now ? throttledUntil.toISOString() : null,
+    locked: lockedUntil !== undefined,
+    lockedUntil: lockedUntil?.toISOString() ?? null,
     ipAllowList: row.ipAllowList,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
     closedAt: row.closedAt?.toISOString() ?? null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
     unusedSince: unusedSince.toISOString(),
-    /** Unused for ACCOUNT_DORMANT_DAYS or more: to be reviewed and closed (SPEC 6). */
     dormant: now.getTime() - unusedSince.getTime() >= policy.dormantDays * 86_400_000,
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ACCESS_KINDS, queryAccessLog } from '../../db/access-log';
+import { ACCESS_KINDS, accessLogEntrySchema, accessLogEntryView, queryAccessLog } from '../../db/access-log';
 import type { Database } from '../../db/client';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
@@ -32,6 +32,14 @@ export const accessLogRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
           before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('the id of the last entry of the previous page'),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
+        response: {
+          200: z
+            .object({
+              items: z.array(accessLogEntrySchema),
+              next: z.number().int().nullable().describe('after a full page, the id to send as `before` for the next one (which may be empty); null: no more'),
+            })
+            .describe('the entries, newest first'),
+        },
       },
     },
     async (request) => {
@@ -52,7 +60,7 @@ export const accessLogRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
         beforeId: q.before,
         limit: q.limit,
       });
-      return { items, next: items.length === q.limit ? items[items.length - 1]!.id : null };
+      return { items: items.map(accessLogEntryView), next: items.length === q.limit ? items[items.length - 1]!.id : null };
     },
   );
 };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACTION_BODIES, ACTION_NAMES, type ActionName } from '../../domain/actions';
@@ -7,7 +9,7 @@ import { RULES } from '../../domain/state-machine';
 import { actorOf } from '../auth/plugin';
 import { coversAgency } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
-import { dossierView } from '../dossier-view';
+import { dossierView, dossierViewSchema } from '../dossier-view';
 import { HttpError, notFound } from '../errors';
 
 const SUMMARIES: Record<ActionName, string> = {
@@ -26,6 +28,18 @@ const SUMMARIES: Record<ActionName, string> = {
   withdraw: 'The citizen withdraws the dossier (until approval)',
   reschedule: 'Set a new appointment after the apology (form 04), once per dossier',
 };
+
+/**
+ * A receipt dated (`receivedAt`, entered after a paper receipt) on a day no version of the procedure
+ * was in force: the receipt activity refuses it (activities/receipt.ts), and that is the caller's
+ * date to correct, not a server error. The activity's failure carries no type of its own, hence its message.
+ */
+function receiptDateRefused(action: ActionName, err: unknown): HttpError | undefined {
+  if (action !== 'receive' || !(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  const { message } = err.cause;
+  if (!/^no version of procedure .* is in force on /.test(message)) return undefined;
+  return new HttpError(400, 'VALIDATION_FAILED', `receivedAt: ${message}`, 'receivedAt');
+}
 
 /** One route per action, so each body is validated and documented by its own schema. */
 export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = async (app, { gateway }) => {
@@ -51,9 +65,10 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
               .string()
               .regex(/^[\w.:-]{1,128}$/, '1 to 128 letters, digits or . _ : -')
               .optional()
-              .describe('Sending the same key again applies the action once'),
+              .describe('Sending the same action again with the same key applies it once, and answers as the first time'),
           }),
           body: ACTION_BODIES[action],
+          response: { 200: dossierViewSchema.describe('the action was applied (or had been, under this Idempotency-Key): the dossier as it is now') },
         },
       },
       async (request) => {
@@ -74,11 +89,16 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
             throw new HttpError(400, 'VALIDATION_FAILED', 'appraiser: no appraiser of this agency has that username', 'appraiser');
           }
         }
-        const updateId = request.headers['idempotency-key'] ?? randomUUID();
+        // The key names one action on one dossier: the same key sent with another action is another request,
+        // not a replay of the first (whose answer it would otherwise get, as if this action had been applied).
+        const key = request.headers['idempotency-key'];
+        const updateId = key === undefined ? randomUUID() : `${action}:${key}`;
         let state: Awaited<ReturnType<DossierGateway['act']>>;
         try {
           state = await gateway.act(reference, action, { actor: workflowActor(actor, agencyCode), body, idempotencyKey: request.headers['idempotency-key'] }, updateId);
         } catch (err) {
+          const refused = receiptDateRefused(action, err);
+          if (refused) throw refused;
           // Another agency's dossier is not shown to exist (404, as on every read), whatever the workflow
           // answered: its own agency check (403 "belongs to agency …"), a closed dossier (409), a body it refused (400).
           if (err instanceof HttpError && err.status !== 404 && agencyCode !== '*' && !actor.agencyCodes) {

@@ -12,17 +12,18 @@ import {
   revokeSessions,
   updateAccount,
   type AccountRow,
+  type SessionRow,
 } from '../../db/accounts';
 import type { Database } from '../../db/client';
 import { manageRefusal, type AccountShape, type Administrator } from '../../domain/account-admin';
 import { AGENCY_CODE } from '../../domain/application';
 import { DATA_SCOPES, STAFF_ROLES, type Actor, type AdminLevel, type StaffRole } from '../../domain/roles';
 import { usernameBase } from '../../domain/username';
-import { publicAccount } from '../auth/accounts';
-import { normaliseCidr } from '../auth/ip-allow-list';
+import { publicAccount, publicAccountSchema } from '../auth/accounts';
+import { ipAllowed, normaliseCidr } from '../auth/ip-allow-list';
 import { generateInitialPassword } from '../auth/passwords';
 import { actorOf, adminLevelOf } from '../auth/plugin';
-import { HttpError, notFound } from '../errors';
+import { HttpError, errorResponse, notFound } from '../errors';
 
 const roles = z
   .array(z.enum(STAFF_ROLES))
@@ -58,6 +59,34 @@ const patchBody = z.object({
   adminLevel: adminLevel.nullable().optional(),
   scope: z.enum(DATA_SCOPES).optional(),
   ipAllowList: ipAllowList.optional(),
+});
+
+const instant = z.iso.datetime();
+
+/** An account with the one-time password it was just given: shown in this answer and nowhere else. */
+const withInitialPassword = z.object({ account: publicAccountSchema, initialPassword: z.string().describe('shown this once: the account must change it at its next login') });
+
+/** One login of an account, as admins see it: never the token, only the start of its id. */
+const sessionSchema = z.object({
+  id: z.string().describe('the first 8 characters of the session id'),
+  createdAt: instant,
+  expiresAt: instant,
+  revokedAt: instant.nullable(),
+  revokedBy: z.string().nullable().describe('who ended it: the account itself (logout), an admin, or `system` (password change, closure)'),
+  active: z.boolean(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+
+const sessionView = (s: SessionRow, now: Date): z.infer<typeof sessionSchema> => ({
+  id: s.id.slice(0, 8),
+  createdAt: s.createdAt.toISOString(),
+  expiresAt: s.expiresAt.toISOString(),
+  revokedAt: s.revokedAt?.toISOString() ?? null,
+  revokedBy: s.revokedBy,
+  active: !s.revokedAt && s.expiresAt > now,
+  ip: s.ip,
+  userAgent: s.userAgent,
 });
 
 function administrator(actor: Actor): Administrator {
@@ -120,6 +149,11 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
           status: z.enum(['active', 'closed']).optional(),
           dormant: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only accounts unused for ACCOUNT_DORMANT_DAYS'),
         }),
+        response: {
+          200: z
+            .object({ items: z.array(publicAccountSchema), dormantDays: z.number().int().describe('ACCOUNT_DORMANT_DAYS: how long unused makes an account `dormant`') })
+            .describe('the accounts, by agency and username'),
+        },
       },
     },
     async (request) => {
@@ -149,6 +183,7 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
         description: 'The new account must change its password at first login. A level-2 admin creates non-admin accounts of its own agency only.',
         security: [{ bearer: [] }],
         body: accountBody,
+        response: { 201: withInitialPassword.describe('created: the account, and its initial password (shown this once)') },
       },
     },
     async (request, reply) => {
@@ -184,7 +219,10 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
 
   app.get(
     '/admin/accounts/:username',
-    { onRequest: admin, schema: { tags: ['admin'], summary: 'One account', security: [{ bearer: [] }], params: usernameParam } },
+    {
+      onRequest: admin,
+      schema: { tags: ['admin'], summary: 'One account', security: [{ bearer: [] }], params: usernameParam, response: { 200: publicAccountSchema.describe('the account') } },
+    },
     async (request) => view(await managed(actorOf(request), request.params.username)),
   );
 
@@ -195,10 +233,13 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
       schema: {
         tags: ['admin'],
         summary: 'Change an account: full name, unit, roles, admin level, data scope, IP allow-list (the username never changes)',
-        description: 'Takes effect at the account’s next request: roles and scope are read from the database every time.',
+        description:
+          'Takes effect at the account’s next request: roles and scope are read from the database every time. ' +
+          'An admin cannot change its own roles, nor give itself an IP allow-list without the address it is asking from (409 OWN_ACCOUNT).',
         security: [{ bearer: [] }],
         params: usernameParam,
         body: patchBody,
+        response: { 200: publicAccountSchema.describe('the account as changed') },
       },
     },
     async (request) => {
@@ -208,6 +249,10 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
       const nextRoles = body.roles ?? row.roles;
       const nextLevel = body.adminLevel !== undefined ? body.adminLevel : nextRoles.includes('admin') ? row.adminLevel : null;
       if (body.roles || body.adminLevel !== undefined) notSelf(actor, row, 'change the roles of');
+      if (body.ipAllowList && row.username === actor.username && !ipAllowed(body.ipAllowList, request.ip)) {
+        // Every later request of this login would be refused: an admin does not shut itself out.
+        throw new HttpError(409, 'OWN_ACCOUNT', `ipAllowList: it does not include ${request.ip}, the address you are using`, 'ipAllowList');
+      }
       checkAdminLevel(nextRoles, nextLevel);
       assertManages(administrator(actor), { agencyCode: row.agencyCode, adminLevel: nextLevel });
       if (body.unit !== undefined) await checkUnit(row.agencyCode, body.unit);
@@ -232,7 +277,13 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
     '/admin/accounts/:username/close',
     {
       onRequest: admin,
-      schema: { tags: ['admin'], summary: 'Close an account: it can no longer log in and its logins end at once', security: [{ bearer: [] }], params: usernameParam },
+      schema: {
+        tags: ['admin'],
+        summary: 'Close an account: it can no longer log in and its logins end at once',
+        security: [{ bearer: [] }],
+        params: usernameParam,
+        response: { 200: publicAccountSchema.describe('the account, closed (closing a closed account changes nothing)') },
+      },
     },
     async (request) => {
       const actor = actorOf(request);
@@ -247,7 +298,10 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
 
   app.post(
     '/admin/accounts/:username/reopen',
-    { onRequest: admin, schema: { tags: ['admin'], summary: 'Reopen a closed account', security: [{ bearer: [] }], params: usernameParam } },
+    {
+      onRequest: admin,
+      schema: { tags: ['admin'], summary: 'Reopen a closed account', security: [{ bearer: [] }], params: usernameParam, response: { 200: publicAccountSchema.describe('the account, active') } },
+    },
     async (request) => {
       const row = await managed(actorOf(request), request.params.username);
       const now = policy.clock();
@@ -257,7 +311,16 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
 
   app.post(
     '/admin/accounts/:username/unlock',
-    { onRequest: admin, schema: { tags: ['admin'], summary: 'Let every browser try logging in to this account again at once (clears the waits failed logins imposed)', security: [{ bearer: [] }], params: usernameParam } },
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Let every browser try logging in to this account again at once (clears the waits failed logins imposed)',
+        security: [{ bearer: [] }],
+        params: usernameParam,
+        response: { 200: publicAccountSchema.describe('the account, no longer `locked`') },
+      },
+    },
     async (request) => {
       const row = await managed(actorOf(request), request.params.username);
       await clearAccountKeys(db, row.username);
@@ -272,13 +335,17 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
       schema: {
         tags: ['admin'],
         summary: 'Set a new one-time password (returned once): the account must change it at its next login; its logins end and any lock is lifted',
+        description: 'Not of one’s own account (409 OWN_ACCOUNT): change it at /auth/password.',
         security: [{ bearer: [] }],
         params: usernameParam,
+        response: { 200: withInitialPassword.describe('the account, and its new one-time password (shown this once)') },
       },
     },
     async (request) => {
       const actor = actorOf(request);
       const row = await managed(actor, request.params.username);
+      // It would end the very login asking; an admin changes its own password at /auth/password.
+      notSelf(actor, row, 'reset the password of');
       const initialPassword = generateInitialPassword(row.username);
       const now = policy.clock();
       const saved = await updateAccount(
@@ -302,24 +369,14 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
         security: [{ bearer: [] }],
         params: usernameParam,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        response: { 200: z.object({ items: z.array(sessionSchema) }).describe('its logins, newest first (at most `limit`)') },
       },
     },
     async (request) => {
       const row = await managed(actorOf(request), request.params.username);
       const now = policy.clock();
       const items = await listSessions(db, row.id, request.query.limit);
-      return {
-        items: items.map((s) => ({
-          id: s.id.slice(0, 8),
-          createdAt: s.createdAt.toISOString(),
-          expiresAt: s.expiresAt.toISOString(),
-          revokedAt: s.revokedAt?.toISOString() ?? null,
-          revokedBy: s.revokedBy,
-          active: !s.revokedAt && s.expiresAt > now,
-          ip: s.ip,
-          userAgent: s.userAgent,
-        })),
-      };
+      return { items: items.map((s) => sessionView(s, now)) };
     },
   );
 
@@ -327,7 +384,14 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
     '/admin/accounts/:username/sessions/revoke',
     {
       onRequest: admin,
-      schema: { tags: ['admin'], summary: "End every login of an account at once (its tokens stop working)", security: [{ bearer: [] }], params: usernameParam },
+      schema: {
+        tags: ['admin'],
+        summary: 'End every login of an account at once (its tokens stop working)',
+        description: 'An admin ending its own logins keeps the one it asks with.',
+        security: [{ bearer: [] }],
+        params: usernameParam,
+        response: { 200: z.object({ revoked: z.number().int().describe('how many logins were open and are now ended') }).describe('ended') },
+      },
     },
     async (request) => {
       const actor = actorOf(request);
@@ -345,6 +409,10 @@ export const adminAccountRoutes: FastifyPluginAsyncZod<{ db: Database }> = async
         summary: 'Delete an account that left nothing behind; 409 ACCOUNT_IN_USE with the reason otherwise (close it instead)',
         security: [{ bearer: [] }],
         params: usernameParam,
+        response: {
+          204: z.undefined().describe('deleted'),
+          409: errorResponse.describe('OWN_ACCOUNT: an admin cannot delete itself; ACCOUNT_IN_USE: it left a record behind (the reason says which): close it instead'),
+        },
       },
     },
     async (request, reply) => {

@@ -4,7 +4,7 @@ import { agencyDependencies, deleteAgency, findAgency, insertAgency, listAgencie
 import type { Database } from '../../db/client';
 import { AGENCY_CODE } from '../../domain/application';
 import { actorOf, adminLevelOf } from '../auth/plugin';
-import { HttpError, notFound } from '../errors';
+import { HttpError, errorResponse, notFound } from '../errors';
 
 const bankAccount = z.object({
   bankName: z.string().trim().min(1).max(200),
@@ -28,7 +28,18 @@ const agencyBody = z.object({
   units: units.default([]),
 });
 
-const view = (row: AgencyRow) => ({
+/** An agency as the API answers it. */
+const agencySchema = z.object({
+  code: AGENCY_CODE,
+  name: z.string(),
+  bankAccount: bankAccount.nullable().describe('the beneficiary account fees are paid into, if set'),
+  receivingAddress: z.string().nullable().describe('the receiving location (one-stop counter), if set'),
+  units: z.array(unit),
+  updatedAt: z.iso.datetime().nullable(),
+  updatedBy: z.string().nullable(),
+});
+
+const view = (row: AgencyRow): z.infer<typeof agencySchema> => ({
   code: row.code,
   name: row.name,
   bankAccount: row.bankAccountNumber ? { bankName: row.bankName ?? '', accountNumber: row.bankAccountNumber, holder: row.bankAccountHolder ?? '' } : null,
@@ -46,13 +57,32 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
   const admin = app.requireActor(['admin']);
   const now = () => app.accounts.policy.clock();
 
-  app.get('/admin/agencies', { onRequest: admin, schema: { tags: ['admin'], summary: 'The agencies', security: [{ bearer: [] }] } }, async () => ({
-    items: (await listAgencies(db)).map(view),
-  }));
+  app.get(
+    '/admin/agencies',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'The agencies',
+        security: [{ bearer: [] }],
+        response: { 200: z.object({ items: z.array(agencySchema) }).describe('every agency, by code') },
+      },
+    },
+    async () => ({ items: (await listAgencies(db)).map(view) }),
+  );
 
   app.get(
     '/admin/agencies/:code',
-    { onRequest: admin, schema: { tags: ['admin'], summary: 'One agency', security: [{ bearer: [] }], params: z.object({ code: AGENCY_CODE }) } },
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'One agency',
+        security: [{ bearer: [] }],
+        params: z.object({ code: AGENCY_CODE }),
+        response: { 200: agencySchema.describe('the agency') },
+      },
+    },
     async (request) => {
       const row = await findAgency(db, request.params.code);
       if (!row) throw notFound(`agency ${request.params.code}`);
@@ -69,6 +99,7 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
         summary: 'Create an agency (level-1 admin); it starts with the standard office hours',
         security: [{ bearer: [] }],
         body: agencyBody,
+        response: { 201: agencySchema.describe('created') },
       },
     },
     async (request, reply) => {
@@ -100,6 +131,7 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
         security: [{ bearer: [] }],
         params: z.object({ code: AGENCY_CODE }),
         body: agencyBody.omit({ code: true }).partial().extend({ units: units.optional() }),
+        response: { 200: agencySchema.describe('the agency as changed') },
       },
     },
     async (request) => {
@@ -137,6 +169,10 @@ export const adminAgencyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
         summary: 'Delete an agency nothing refers to (level-1 admin); 409 with the reason otherwise',
         security: [{ bearer: [] }],
         params: z.object({ code: AGENCY_CODE }),
+        response: {
+          204: z.undefined().describe('deleted'),
+          409: errorResponse.describe('AGENCY_IN_USE: accounts, dossiers or API keys refer to it (the reason says which)'),
+        },
       },
     },
     async (request, reply) => {

@@ -9,7 +9,23 @@ import { apiKeyPrefix, hashApiKey, newApiKey } from '../auth/accounts';
 import { actorOf, adminLevelOf } from '../auth/plugin';
 import { HttpError, notFound } from '../errors';
 
-const view = (row: ApiKeyRow) => ({
+const instant = z.iso.datetime();
+const agencyCodes = z.array(z.union([AGENCY_CODE, z.literal('*')]));
+
+/** A key as the API lists it: never the key, only its first characters. */
+const apiKeySchema = z.object({
+  id: z.number().int(),
+  name: z.string().describe('who holds it; also the username its actions are recorded under'),
+  keyPrefix: z.string().describe('the first characters of the key, to tell keys apart'),
+  agencyCodes: agencyCodes.describe('the agencies it acts for; ["*"]: every agency'),
+  createdAt: instant,
+  createdBy: z.string(),
+  revokedAt: instant.nullable(),
+  revokedBy: z.string().nullable(),
+  lastUsedAt: instant.nullable().describe('to the minute'),
+});
+
+const view = (row: ApiKeyRow): z.infer<typeof apiKeySchema> => ({
   id: row.id,
   name: row.name,
   keyPrefix: row.keyPrefix,
@@ -34,7 +50,15 @@ export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
 
   app.get(
     '/admin/api-keys',
-    { onRequest: admin, schema: { tags: ['admin'], summary: 'API keys (never the key itself)', security: [{ bearer: [] }] } },
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'API keys (never the key itself)',
+        security: [{ bearer: [] }],
+        response: { 200: z.object({ items: z.array(apiKeySchema) }).describe('the keys this admin manages, revoked ones too, oldest first') },
+      },
+    },
     async (request) => {
       const me = administrator(actorOf(request));
       return { items: (await listApiKeys(db, me.adminLevel === 2 ? me.agencyCode : undefined)).map(view) };
@@ -54,12 +78,16 @@ export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
             .string()
             .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3 to 64 lower-case letters, digits, . _ -')
             .describe('who holds it; also the username its actions are recorded under'),
-          agencyCodes: z
-            .array(z.union([AGENCY_CODE, z.literal('*')]))
+          agencyCodes: agencyCodes
             .min(1)
             .max(100)
             .refine((c) => !c.includes('*') || c.length === 1, '"*" stands alone'),
         }),
+        response: {
+          201: apiKeySchema
+            .extend({ key: z.string().describe('the key: send it as X-API-Key; it is shown this once and kept nowhere') })
+            .describe('created'),
+        },
       },
     },
     async (request, reply) => {
@@ -94,6 +122,7 @@ export const adminApiKeyRoutes: FastifyPluginAsyncZod<{ db: Database }> = async 
         summary: 'Revoke a key: it stops working at once (the row stays, for the record of what it did)',
         security: [{ bearer: [] }],
         params: z.object({ id: z.coerce.number().int().positive().max(2_147_483_647, 'not a key id') }),
+        response: { 200: apiKeySchema.describe('the key, revoked (revoking a revoked key changes nothing)') },
       },
     },
     async (request) => {

@@ -2,24 +2,32 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { updateAccount, revokeSessions } from '../../db/accounts';
 import { passwordProblems } from '../../domain/password-policy';
-import { STAFF_ROLES, DATA_SCOPES } from '../../domain/roles';
-import { publicAccount } from '../auth/accounts';
+import { publicAccount, publicAccountSchema } from '../auth/accounts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH } from '../auth/login-throttle';
 import { csrfTokenOf } from '../auth/csrf';
 import { SESSION_COOKIE } from '../auth/plugin';
 import { verifyPassword } from '../auth/passwords';
 import { HttpError, errorResponse } from '../errors';
 
-const user = z.object({
-  username: z.string(),
-  fullName: z.string(),
-  roles: z.array(z.enum(STAFF_ROLES)),
-  /** '*' for a level-1 (national) admin. */
-  agencyCode: z.string(),
-  unit: z.string().nullable(),
-  scope: z.enum(DATA_SCOPES),
-  adminLevel: z.union([z.literal(1), z.literal(2)]).nullable(),
-});
+/** Who logged in, as the login answers it. */
+const user = publicAccountSchema
+  .pick({ username: true, fullName: true, roles: true, unit: true, scope: true, adminLevel: true })
+  .extend({ agencyCode: z.string().describe("the agency it acts for: '*' for a level-1 (national) admin") });
+
+/** `/auth/me`: a staff login, or an integrator's API key. */
+const me = z.union([
+  publicAccountSchema
+    .extend({ actingFor: z.string().describe("the agency it acts for: its own, or '*' for a level-1 (national) admin") })
+    .describe('a staff login'),
+  z
+    .object({
+      username: z.string().describe('the name of the key (what its actions are recorded under)'),
+      roles: z.array(z.literal('integrator')),
+      agencyCode: z.string().describe("the agency the key is scoped to (the first of them), or '*' for every agency"),
+      integrator: z.literal(true),
+    })
+    .describe('an integrator API key'),
+]);
 
 export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (app, { jwtSecret }) => {
   const accounts = app.accounts;
@@ -36,14 +44,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
           '403 ACCOUNT_CLOSED, 403 IP_NOT_ALLOWED. With `mustChangePassword` the token reaches only /auth/password, /auth/me and /auth/logout.',
         body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
         response: {
-          200: z.object({
-            token: z.string(),
-            csrfToken: z.string().describe('for requests authenticated by the session cookie: send it as X-CSRF-Token on every request that changes something'),
-            tokenType: z.literal('Bearer'),
-            expiresIn: z.number(),
-            mustChangePassword: z.boolean(),
-            user,
-          }),
+          200: z
+            .object({
+              token: z.string(),
+              csrfToken: z.string().describe('for requests authenticated by the session cookie: send it as X-CSRF-Token on every request that changes something'),
+              tokenType: z.literal('Bearer'),
+              expiresIn: z.number().describe('seconds until the token expires'),
+              mustChangePassword: z.boolean(),
+              user,
+            })
+            .describe('logged in: the token (also set as the session cookie) and who it is for'),
           401: errorResponse.describe('INVALID_CREDENTIALS: an unknown user or a wrong password, alike'),
           403: errorResponse.describe('ACCOUNT_CLOSED, or IP_NOT_ALLOWED for this account'),
         },
@@ -111,13 +121,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
         tags: ['auth'],
         summary: 'End this login: the token stops working at once',
         security: [{ bearer: [] }],
-        response: { 204: z.null().describe('logged out') },
+        response: { 204: z.undefined().describe('logged out') },
       },
     },
     async (request, reply) => {
       if (!request.session) throw new HttpError(400, 'NOT_A_SESSION', 'API keys have no session to end; an admin revokes a key');
       await accounts.logout(request.session.id, request.actor!.username);
-      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send(null);
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send();
     },
   );
 
@@ -130,7 +140,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
         summary: 'Change my password (required after the first login and after a reset); ends my other logins',
         security: [{ bearer: [] }],
         body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(400) }),
-        response: { 204: z.null().describe('changed; my other logins are ended') },
+        response: { 204: z.undefined().describe('changed; my other logins are ended') },
       },
     },
     async (request, reply) => {
@@ -156,7 +166,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
       await updateAccount(accounts.db, account.id, { passwordHash: await accounts.hashPassword(newPassword), mustChangePassword: false, passwordChangedAt: now }, now);
       // Whoever else held a login of this account (the reason to change a password) is out.
       await revokeSessions(accounts.db, account.id, 'system', now, session.id);
-      return reply.status(204).send(null);
+      return reply.status(204).send();
     },
   );
 
@@ -164,11 +174,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
     '/auth/me',
     {
       onRequest: app.requireActor(undefined, { pendingPasswordChange: true }),
-      schema: { tags: ['auth'], summary: 'My account: roles, agency, unit, data scope, and whether my password must change', security: [{ bearer: [] }, { apiKey: [] }] },
+      schema: {
+        tags: ['auth'],
+        summary: 'My account: roles, agency, unit, data scope, and whether my password must change',
+        security: [{ bearer: [] }, { apiKey: [] }],
+        response: { 200: me.describe('my account (a staff login), or my API key (an integrator)') },
+      },
     },
     async (request) => {
       const actor = request.actor!;
-      if (!request.session) return { username: actor.username, roles: actor.roles, agencyCode: actor.agencyCode, integrator: true };
+      if (!request.session) return { username: actor.username, roles: ['integrator' as const], agencyCode: actor.agencyCode, integrator: true as const };
       const account = await accounts.find(actor.username);
       if (!account) throw new HttpError(401, 'UNAUTHENTICATED', 'the account no longer exists');
       return { ...publicAccount(account, accounts.policy), agencyCode: account.agencyCode, actingFor: actor.agencyCode };

@@ -3,17 +3,55 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
 import {
-  CalendarConflict, CalendarNotFound, addEntry, agencyExists, calendarSnapshot, deleteEntry, getOfficeHours, listEntries,
+  CalendarConflict, CalendarNotFound, addEntry, agencyExists, calendarEntryViewSchema, calendarSnapshot, deleteEntry, getOfficeHours, listEntries,
   setOfficeHours, updateEntry,
 } from '../../db/calendar';
 import { AGENCY_CODE } from '../../domain/application';
 import { calendarDate, calendarEntryPatchSchema, calendarEntrySchema, officeHoursSchema } from '../../domain/calendar-entry';
-import { DEFAULT_OFFICE_HOURS, HOUR_MS, MINUTE_MS, WorkingCalendar, localIso } from '../../domain/working-time';
+import { CALENDAR_KINDS, DEFAULT_OFFICE_HOURS, HOUR_MS, MINUTE_MS, WorkingCalendar, localIso, type DeadlineExplanation } from '../../domain/working-time';
 import { actorOf, adminLevelOf } from '../auth/plugin';
 import { coversAgency } from '../auth/scope';
 import type { CalendarCache } from '../calendar-cache';
-import type { CalendarPropagation } from '../calendar-propagation';
-import { HttpError, notFound } from '../errors';
+import { propagationProgressSchema, type CalendarPropagation } from '../calendar-propagation';
+import { HttpError, errorResponse, notFound } from '../errors';
+
+/** Whether open dossiers are being told of a change: the propagation's id, or why it did not start. */
+const propagationStarted = z.object({ id: z.string().describe('follow it at GET /api/v1/calendar/propagations/{id}') });
+const propagationSchema = z
+  .union([
+    propagationStarted,
+    z.object({
+      id: z.null(),
+      error: z.string().describe('the change is saved, but open dossiers were not told: POST /api/v1/calendar/propagations to retry'),
+    }),
+  ])
+  .describe('the propagation of the change to open dossiers');
+
+const officeWindows = officeHoursSchema.shape.windows;
+const instant = z.iso.datetime();
+
+/** A deadline and why it falls there. */
+const deadlineSchema = z.object({
+  from: instant,
+  start: instant.describe('when counting starts: `from`, or the next working moment after it'),
+  dueAt: instant,
+  dueAtLocal: z.iso.datetime({ offset: true }).describe('`dueAt` in Vietnam time (+07:00)'),
+  workingMinutes: z.number().describe('the working time asked for, in minutes'),
+  officeHours: officeWindows,
+  explanation: z.object({
+    summary: z.array(z.string()),
+    days: z.array(
+      z.object({
+        date: z.iso.date(),
+        counted: z.boolean(),
+        workingMinutes: z.number().describe('of this day, counted towards the deadline'),
+        reason: z.enum(['weekday', 'saturday', 'sunday', ...CALENDAR_KINDS]),
+        name: z.string().optional().describe('the holiday table entry of that day, if any'),
+        source: z.string().optional(),
+      }) satisfies z.ZodType<DeadlineExplanation['days'][number]>,
+    ),
+  }),
+});
 
 const STAFF = ['one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervisor', 'auditor', 'admin', 'integrator'] as const;
 
@@ -46,6 +84,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
         tags: ['calendar'], security: [{ bearer: [] }, { apiKey: [] }],
         summary: 'The holiday table: holidays, compensatory and bridge days, make-up working Saturdays',
         querystring: z.object({ from: calendarDate.optional(), to: calendarDate.optional() }),
+        response: { 200: z.object({ entries: z.array(calendarEntryViewSchema) }).describe('the dates from `from` to `to` (inclusive), in order') },
       },
     },
     async (request) => ({ entries: await listEntries(db, request.query) }),
@@ -55,7 +94,16 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/entries',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Add a date to the holiday table; open dossiers recompute their deadlines', body: calendarEntrySchema },
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }],
+        summary: 'Add a date to the holiday table; open dossiers recompute their deadlines',
+        body: calendarEntrySchema,
+        response: {
+          201: z.object({ entry: calendarEntryViewSchema, propagation: propagationSchema }).describe('added; open dossiers are being told'),
+          400: errorResponse.describe('the request is malformed, or DUPLICATE_DATE: the date is in the table already (change it with PUT)'),
+        },
+      },
     },
     async (request, reply) => {
       adminLevelOf(actorOf(request), 1);
@@ -69,7 +117,14 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/entries/:date',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Change a date of the holiday table', params: z.object({ date: calendarDate }), body: calendarEntryPatchSchema },
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }],
+        summary: 'Change a date of the holiday table',
+        params: z.object({ date: calendarDate }),
+        body: calendarEntryPatchSchema,
+        response: { 200: z.object({ entry: calendarEntryViewSchema, propagation: propagationSchema }).describe('changed; open dossiers are being told') },
+      },
     },
     async (request) => {
       adminLevelOf(actorOf(request), 1);
@@ -83,7 +138,13 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/entries/:date',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Remove a date from the holiday table', params: z.object({ date: calendarDate }) },
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }],
+        summary: 'Remove a date from the holiday table',
+        params: z.object({ date: calendarDate }),
+        response: { 200: z.object({ deleted: calendarEntryViewSchema, propagation: propagationSchema }).describe('removed (the entry as it was); open dossiers are being told') },
+      },
     },
     async (request) => {
       adminLevelOf(actorOf(request), 1);
@@ -97,7 +158,13 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/office-hours/:agency',
     {
       onRequest: app.requireActor(STAFF),
-      schema: { tags: ['calendar'], security: [{ bearer: [] }, { apiKey: [] }], summary: "An agency's office hours", params: z.object({ agency: AGENCY_CODE }) },
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }, { apiKey: [] }],
+        summary: "An agency's office hours",
+        params: z.object({ agency: AGENCY_CODE }),
+        response: { 200: z.object({ agencyCode: AGENCY_CODE, windows: officeWindows }).describe('its office hours, Monday to Friday (and make-up Saturdays), local time') },
+      },
     },
     async (request) => {
       const windows = await getOfficeHours(db, request.params.agency);
@@ -110,7 +177,17 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/office-hours/:agency',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: "Set an agency's office hours; its open dossiers recompute", params: z.object({ agency: AGENCY_CODE }), body: officeHoursSchema },
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }],
+        summary: "Set an agency's office hours; its open dossiers recompute",
+        params: z.object({ agency: AGENCY_CODE }),
+        body: officeHoursSchema,
+        response: {
+          200: z.object({ agencyCode: AGENCY_CODE, windows: officeWindows, propagation: propagationSchema }).describe('set; its open dossiers are being told'),
+          400: errorResponse.describe('the request is malformed, or UNKNOWN_AGENCY'),
+        },
+      },
     },
     async (request) => {
       const { agency } = request.params;
@@ -130,7 +207,12 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/propagations',
     {
       onRequest: app.requireActor(['admin']),
-      schema: { tags: ['calendar'], security: [{ bearer: [] }], summary: 'Tell every open dossier to reload the calendar (after a propagation failed to start)' },
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }],
+        summary: 'Tell every open dossier to reload the calendar (after a propagation failed to start)',
+        response: { 202: propagationStarted.describe('started: open dossiers are being told') },
+      },
     },
     async (request, reply) => {
       adminLevelOf(actorOf(request), 1);
@@ -146,7 +228,13 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
     '/calendar/propagations/:id',
     {
       onRequest: app.requireActor(STAFF),
-      schema: { tags: ['calendar'], security: [{ bearer: [] }, { apiKey: [] }], summary: 'How far a calendar change has reached the open dossiers', params: z.object({ id: z.string().regex(/^calendar-change-\d+$/) }) },
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }, { apiKey: [] }],
+        summary: 'How far a calendar change has reached the open dossiers',
+        params: z.object({ id: z.string().regex(/^calendar-change-\d+$/) }),
+        response: { 200: propagationProgressSchema.describe('its progress') },
+      },
     },
     async (request) => propagation.progress(request.params.id),
   );
@@ -169,6 +257,10 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
             message: 'give workingDays or workingHours (or both)',
             path: ['workingDays'],
           }),
+        response: {
+          200: deadlineSchema.describe('the deadline, and each day from the start to it, counted or skipped'),
+          400: errorResponse.describe('the request is malformed, or UNKNOWN_AGENCY'),
+        },
       },
     },
     async (request) => {

@@ -9,6 +9,7 @@ import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { DAY_MS } from '../../domain/working-time';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
+import { count, statsPeriod } from './stats';
 
 const READERS = ['supervisor', 'leader', 'admin', 'auditor', 'one_stop_officer'] as const;
 const localMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`));
@@ -21,6 +22,25 @@ const periodFields = z.object({
 const inOrder = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
 const period = periodFields.refine(inOrder, { message: 'must not be after to', path: ['from'] });
 
+const byStatus = z.object({
+  period: statsPeriod,
+  byStatus: z.array(z.object({ status: z.enum(DOSSIER_STATUSES), count })).describe('every state, zeros included, in lifecycle order'),
+});
+const onTime = z.object({
+  period: statsPeriod.extend({ bucket: z.enum(['month', 'week']) }),
+  series: z
+    .array(
+      z.object({
+        agencyCode: AGENCY_CODE,
+        bucket: calendarDate.describe('the first local day of the month or (ISO) week'),
+        finished: count,
+        onTime: count,
+        onTimeRate: z.number().min(0).max(1).nullable(),
+      }),
+    )
+    .describe('per bucket, then agency: only buckets in which something finished'),
+});
+
 /** The series behind the dashboard's charts; the figures themselves are GET /stats. */
 export const dashboardRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
   app.get(
@@ -32,6 +52,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
         summary: 'Dossiers by state: every open dossier, and those closed within the period',
         security: [{ bearer: [] }],
         querystring: period,
+        response: { 200: byStatus.describe('dossiers by state') },
       },
     },
     async (request) => {
@@ -43,7 +64,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
       const rows = await dossiersByStatus(db, { agencyCodes, from: localMidnight(from), to: new Date(localMidnight(to).getTime() + DAY_MS) });
       const counts = new Map(rows.map((r) => [r.status, r.count]));
       return {
-        period: { from, to, agency: agencyCodes ?? 'all' },
+        period: { from, to, agency: agencyCodes ?? ('all' as const) },
         // Every state, zeros included, in lifecycle order: a chart's bars keep their places as numbers change.
         byStatus: DOSSIER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })),
       };
@@ -61,6 +82,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
         querystring: periodFields
           .extend({ bucket: z.enum(['month', 'week']).default('month') })
           .refine(inOrder, { message: 'must not be after to', path: ['from'] }),
+        response: { 200: onTime.describe('the on-time series') },
       },
     },
     async (request) => {
@@ -76,7 +98,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
         bucket: request.query.bucket,
       });
       return {
-        period: { from, to, agency: agencyCodes ?? 'all', bucket: request.query.bucket },
+        period: { from, to, agency: agencyCodes ?? ('all' as const), bucket: request.query.bucket },
         series: rows.map((r) => ({ ...r, onTimeRate: r.finished > 0 ? Math.round((r.onTime / r.finished) * 10_000) / 10_000 : null })),
       };
     },

@@ -7,7 +7,10 @@ import { actorOf } from '../auth/plugin';
 import { dossierInScope } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { canSeePersonalData, dossierView } from '../dossier-view';
-import { HttpError, notFound } from '../errors';
+import { HttpError, errorResponse, notFound } from '../errors';
+
+/** A PDF file: sent as it is rendered, never through the JSON serializer. */
+const pdfDocument = z.custom<Buffer>((v) => Buffer.isBuffer(v)).meta({ type: 'string', format: 'binary' });
 
 const PRINTERS = ['one_stop_officer', 'appraiser', 'leader', 'supervisor', 'admin', 'integrator'] as const;
 
@@ -42,6 +45,10 @@ export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> 
         description: FORM_CODES.map((f) => `${f}: ${FORM_TITLES[f]}`).join('; '),
         security: [{ bearer: [] }, { apiKey: [] }],
         params: z.object({ id: z.string().min(1).max(64), form: z.enum(FORM_CODES) }),
+        response: {
+          200: { description: 'the form, ready to print', content: { 'application/pdf': { schema: pdfDocument } } },
+          409: errorResponse.describe('the form does not apply to the dossier yet (DOCUMENT_NOT_AVAILABLE): the reason says why'),
+        },
       },
     },
     async (request, reply) => {

@@ -4,7 +4,8 @@ import type { Database } from '../../db/client';
 import { SORT_KEYS, searchDossiers } from '../../db/dossier-search';
 import { AGENCY_CODE } from '../../domain/application';
 import { scopeFilterOf } from '../../domain/data-scope';
-import { REFERENCE_PATTERN } from '../../domain/dossier-code';
+import { DOSSIER_CODE_PATTERN, REFERENCE_PATTERN } from '../../domain/dossier-code';
+import { instant as isoInstant } from '../../domain/dossier-state-schema';
 import { DOSSIER_STATUSES, type DossierStatus } from '../../domain/dossier-status';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
@@ -29,6 +30,47 @@ function decodeCursor(raw: string): z.infer<typeof cursorSchema> {
   } catch {
     throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: not a cursor this API returned', 'cursor');
   }
+}
+
+/** One row of the search: what the record keeps, the applicant's citizen ID masked for roles that see it masked. */
+const searchItem = z.object({
+  reference: z.string().describe('the submission reference (SUB-…)'),
+  code: z.string().regex(DOSSIER_CODE_PATTERN).nullable(),
+  agencyCode: AGENCY_CODE,
+  status: z.enum(DOSSIER_STATUSES),
+  portalStatus: z.number().int().nullable(),
+  submittedAt: isoInstant,
+  receivedAt: isoInstant.nullable(),
+  dueAt: isoInstant.nullable().describe('the appointment for the result'),
+  late: z.boolean(),
+  assignee: z.string().nullable(),
+  closedAt: isoInstant.nullable(),
+  applicant: z
+    .object({ fullName: z.string(), citizenId: z.string().describe('masked (last four digits) for roles that see personal data masked') })
+    .nullable(),
+});
+const searchPage = z.object({
+  items: z.array(searchItem),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last'),
+});
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** A row of the record as the search shows it: instants as ISO text, the citizen ID masked unless `open`. */
+function searchItemOf(row: Awaited<ReturnType<typeof searchDossiers>>['items'][number], open: boolean): z.infer<typeof searchItem> {
+  const { application, sortValue: _, status, submittedAt, receivedAt, dueAt, closedAt, ...rest } = row;
+  return {
+    ...rest,
+    // The search reads only rows with a status (searchDossiers: `status is not null`).
+    status: status!,
+    submittedAt: submittedAt.toISOString(),
+    receivedAt: iso(receivedAt),
+    dueAt: iso(dueAt),
+    closedAt: iso(closedAt),
+    applicant: application
+      ? { fullName: application.applicant.fullName, citizenId: open ? application.applicant.citizenId : maskCitizenId(application.applicant.citizenId) }
+      : null,
+  };
 }
 
 export const dossierSearchRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
@@ -61,6 +103,7 @@ export const dossierSearchRoutes: FastifyPluginAsyncZod<{ db: Database }> = asyn
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().max(500).optional(),
         }),
+        response: { 200: searchPage.describe('a page of dossiers, in the order asked for') },
       },
     },
     async (request) => {
@@ -93,12 +136,7 @@ export const dossierSearchRoutes: FastifyPluginAsyncZod<{ db: Database }> = asyn
       );
       const open = canSeePersonalData(actor);
       return {
-        items: result.items.map(({ application, sortValue: _, ...row }) => ({
-          ...row,
-          applicant: application
-            ? { fullName: application.applicant.fullName, citizenId: open ? application.applicant.citizenId : maskCitizenId(application.applicant.citizenId) }
-            : null,
-        })),
+        items: result.items.map((row) => searchItemOf(row, open)),
         nextCursor: result.next ? encodeCursor({ v: result.next.value, r: result.next.reference, s: q.sort, o: q.order }) : null,
       };
     },

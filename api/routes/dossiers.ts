@@ -5,7 +5,7 @@ import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { actorOf } from '../auth/plugin';
 import { coversAgency, dossierInScope } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
-import { dossierView } from '../dossier-view';
+import { dossierView, dossierViewSchema } from '../dossier-view';
 import { HttpError, notFound } from '../errors';
 
 const STAFF_AND_INTEGRATORS = [
@@ -46,6 +46,7 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
         summary: 'A dossier by submission reference or dossier code: status, findings, steps taken',
         security: [{ bearer: [] }, { apiKey: [] }],
         params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: dossierViewSchema.describe('the dossier, personal data masked for roles that may not see it') },
       },
     },
     async (request) => {

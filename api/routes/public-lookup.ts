@@ -53,7 +53,7 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
         tags: ['public'],
         summary: 'Public lookup by dossier code: status and appointment, no personal data (no login)',
         params,
-        response: { 200: publicDossier },
+        response: { 200: publicDossier.describe('where the dossier stands') },
       },
     },
     async (request) => {
@@ -86,6 +86,12 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
         tags: ['public'],
         summary: "The QR code of a dossier's public lookup page, as SVG",
         params,
+        response: {
+          200: {
+            description: 'the QR code, pointing at the public lookup page',
+            content: { 'image/svg+xml': { schema: z.string().describe('an SVG document') } },
+          },
+        },
       },
     },
     async (request, reply) => {

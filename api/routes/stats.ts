@@ -5,7 +5,9 @@ import { calendarSnapshot } from '../../db/calendar';
 import { dossierStatistics } from '../../db/dossier-stats';
 import { AGENCY_CODE } from '../../domain/application';
 import { calendarDate } from '../../domain/calendar-entry';
-import { vietnamDate } from '../../domain/dossier-code';
+import { DOSSIER_CODE_PATTERN, vietnamDate } from '../../domain/dossier-code';
+import { instant } from '../../domain/dossier-state-schema';
+import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { DAY_MS, WorkingCalendar } from '../../domain/working-time';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
@@ -23,6 +25,45 @@ const localMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+07
  */
 export const STATS_FRESH_MS = 5_000;
 const CACHED_ANSWERS = 256;
+
+/** A number of dossiers. */
+export const count = z.number().int().min(0);
+/** The period a figure covers, as the caller asked for it (or its defaults), and whose agencies. */
+export const statsPeriod = z.object({
+  from: calendarDate,
+  to: calendarDate,
+  agency: z.union([z.array(AGENCY_CODE), z.literal('all')]).describe('the agencies counted: those in the caller’s scope, or `all`'),
+});
+
+/** The figures of QĐ 766 for a period (one schema for the handler, the response check and the document). */
+const statistics = z.object({
+  period: statsPeriod,
+  received: count,
+  inProgress: count.describe('received by the end of the period and not finished within it'),
+  finished: count,
+  lateInProgress: count,
+  lateFinished: count,
+  onTimeRate: z.number().min(0).max(1).nullable().describe('finished on time ÷ finished; null when nothing finished'),
+  averageProcessingWorkingDays: z.number().nullable().describe('null when nothing finished'),
+  byChannel: z.object({ online: count, direct: count, post: count }),
+  paidOnline: count,
+  supplemented: count,
+  refused: count,
+  lateList: z
+    .array(
+      z.object({
+        reference: z.string().describe('the submission reference (SUB-…)'),
+        code: z.string().regex(DOSSIER_CODE_PATTERN).nullable(),
+        agencyCode: AGENCY_CODE,
+        status: z.enum(DOSSIER_STATUSES).nullable(),
+        dueAt: instant,
+        assignee: z.string().nullable(),
+        workingDaysOverdue: z.number(),
+      }),
+    )
+    .describe('the dossiers late at the end of the period (at most 200), the longest overdue first'),
+});
+type Statistics = z.infer<typeof statistics>;
 
 /** Single flight with a short freshness: an answer (or the query computing it) is shared for `freshMs`; failures are not kept. */
 function sharedAnswers<T>(freshMs: number, max: number) {
@@ -47,9 +88,9 @@ function sharedAnswers<T>(freshMs: number, max: number) {
 }
 
 export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, { db }) => {
-  const shared = sharedAnswers<Awaited<ReturnType<typeof statistics>>>(STATS_FRESH_MS, CACHED_ANSWERS);
+  const shared = sharedAnswers<Statistics>(STATS_FRESH_MS, CACHED_ANSWERS);
 
-  async function statistics(agencyCodes: string[] | undefined, fromDate: string, toDate: string, now: Date) {
+  async function statisticsOf(agencyCodes: string[] | undefined, fromDate: string, toDate: string, now: Date): Promise<Statistics> {
     const from = localMidnight(fromDate);
     const to = new Date(localMidnight(toDate).getTime() + DAY_MS);
     const stats = await dossierStatistics(db, { agencyCodes, from, to, now });
@@ -62,7 +103,8 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
     const lateList = [];
     for (const d of stats.lateList) {
       const cal = await calendarOf(d.agencyCode);
-      lateList.push({ ...d, workingDaysOverdue: Math.round((cal.workingTimeBetween(d.dueAt!.getTime(), stats.asOf.getTime()) / cal.dayWork) * 100) / 100 });
+      const dueAt = d.dueAt!; // the late list reads rows with `due_at < asOf` only
+      lateList.push({ ...d, dueAt: dueAt.toISOString(), workingDaysOverdue: Math.round((cal.workingTimeBetween(dueAt.getTime(), stats.asOf.getTime()) / cal.dayWork) * 100) / 100 });
     }
     return {
       period: { from: fromDate, to: toDate, agency: agencyCodes ?? ('all' as const) },
@@ -97,6 +139,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
             to: calendarDate.optional().describe('last local day of the period (inclusive); default today'),
           })
           .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] }),
+        response: { 200: statistics.describe('the figures of the period') },
       },
     },
     async (request) => {
@@ -108,7 +151,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
       const toDate = request.query.to ?? today;
       const agencyCodes = agenciesInScope(actor, agency);
       const key = JSON.stringify([agencyCodes ? [...agencyCodes].sort() : null, fromDate, toDate]);
-      return shared(key, () => statistics(agencyCodes, fromDate, toDate, now));
+      return shared(key, () => statisticsOf(agencyCodes, fromDate, toDate, now));
     },
   );
 };

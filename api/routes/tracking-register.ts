@@ -28,6 +28,12 @@ export const trackingRegisterRoutes: FastifyPluginAsyncZod<{ db: Database }> = a
         querystring: z
           .object({ from: calendarDate, to: calendarDate, agency: AGENCY_CODE.optional() })
           .refine((q) => q.from <= q.to, { message: 'must not be after to', path: ['from'] }),
+        response: {
+          200: {
+            description: 'the register, one row per dossier received in the period, as an attachment',
+            content: { 'text/csv': { schema: z.string().describe('UTF-8 CSV with a byte-order mark and a header row') } },
+          },
+        },
       },
     },
     async (request, reply) => {

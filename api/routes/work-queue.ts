@@ -3,12 +3,35 @@ import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { workQueue } from '../../db/work-queue';
 import { AGENCY_CODE } from '../../domain/application';
+import { ACTION_NAMES } from '../../domain/actions';
+import { DOSSIER_CODE_PATTERN } from '../../domain/dossier-code';
 import type { DossierState } from '../../domain/dossier-state';
+import { instant } from '../../domain/dossier-state-schema';
+import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { offeredActions, queueCriteria } from '../../domain/work-queue';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
 
 const WORKERS = ['one_stop_officer', 'appraiser', 'leader', 'accountant'] as const;
+
+/** One dossier waiting for the caller, with what it offers them. */
+const queueItem = z.object({
+  reference: z.string().describe('the submission reference (SUB-…)'),
+  code: z.string().regex(DOSSIER_CODE_PATTERN).nullable(),
+  agencyCode: AGENCY_CODE,
+  status: z.enum(DOSSIER_STATUSES),
+  submittedAt: instant,
+  receivedAt: instant.nullable(),
+  dueAt: instant.nullable().describe('the appointment for the result'),
+  late: z.boolean().describe('late already, or past its appointment now'),
+  assignee: z.string().nullable(),
+  applicantName: z.string(),
+  deliveryMethod: z.enum(['post', 'counter']),
+  fee: z.number().int().describe('VND: the fee notice’s amount, or the procedure’s fee before one is issued'),
+  apologyDue: z.boolean().describe('an apology (form 04) and a new appointment are due'),
+  actions: z.array(z.enum(ACTION_NAMES)).min(1).describe('the actions the caller may take on it'),
+});
+const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /**
  * "What waits for me": the officer's list, late first, each with the actions it offers. Not
@@ -29,6 +52,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
           agency: AGENCY_CODE.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(100),
         }),
+        response: { 200: z.object({ items: z.array(queueItem) }).describe('the dossiers waiting for the caller, most urgent first') },
       },
     },
     async (request) => {
@@ -41,19 +65,24 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
         limit: request.query.limit,
       });
       return {
-        items: rows.flatMap(({ state: summary, application, ...row }) => {
+        items: rows.flatMap(({ state: summary, application, status, submittedAt, receivedAt, dueAt, ...row }): z.infer<typeof queueItem>[] => {
           // What the queue offers needs the summary and the application, not the slip.
-          const state = summary && application ? ({ ...summary, application, transitions: [] } as DossierState) : undefined;
+          if (!summary || !application || status === null) return [];
+          const state = { ...summary, application, transitions: [] } as DossierState;
           // The record trails the workflow: a dossier that has just moved on offers nothing and is left out.
-          const actions = state ? offeredActions(state, actor) : [];
+          const actions = offeredActions(state, actor);
           if (actions.length === 0) return [];
           return [
             {
               ...row,
-              applicantName: state?.application.applicant.fullName ?? null,
-              deliveryMethod: state?.application.delivery.method ?? null,
-              fee: state?.feeNotice?.amount ?? state?.procedure.feeVnd ?? null,
-              apologyDue: Boolean(state?.apology && !state.apology.reschedule),
+              status,
+              submittedAt: submittedAt.toISOString(),
+              receivedAt: iso(receivedAt),
+              dueAt: iso(dueAt),
+              applicantName: application.applicant.fullName,
+              deliveryMethod: application.delivery.method,
+              fee: state.feeNotice?.amount ?? state.procedure.feeVnd,
+              apologyDue: Boolean(state.apology && !state.apology.reschedule),
               actions,
             },
           ];

@@ -291,6 +291,19 @@ describe('closing, reopening and deleting accounts', () => {
   });
 });
 
+describe('an admin cannot shut itself out', () => {
+  it('by resetting its own password, or by an IP allow-list without the address it is using (409 OWN_ACCOUNT); its login keeps working', async () => {
+    const admin = await national();
+    const reset = await admin.req('POST', '/admin/accounts/quantri/reset-password');
+    expect(reset.statusCode, reset.body).toBe(409);
+    expect(reset.json().error.code).toBe('OWN_ACCOUNT');
+    const fence = await admin.req('PATCH', '/admin/accounts/quantri', { ipAllowList: ['10.99.0.0/16'] });
+    expect(fence.statusCode, fence.body).toBe(409);
+    expect(fence.json().error).toMatchObject({ code: 'OWN_ACCOUNT', field: 'ipAllowList' });
+    expect((await admin.req('GET', '/auth/me')).statusCode).toBe(200);
+  });
+});
+
 describe('admin levels', () => {
   it('a level-2 admin is refused outside its agency and for admin accounts', async () => {
     const admin = await agencyAdmin();

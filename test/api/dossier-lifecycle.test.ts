@@ -157,6 +157,24 @@ describe('a dossier through the HTTP API, on a real Temporal dev server', () => 
     expect(state.transitions.filter((t: DossierBody) => t.action === 'receive')).toHaveLength(1);
   });
 
+  it('keeps an Idempotency-Key to its action: the same key sent with another action is that action, not a replay of the first', async () => {
+    const reference = await submitted();
+    const received = await officer.act(reference, 'receive', {}, 'shared-key-1');
+    expect(received.statusCode, received.body).toBe(200);
+    // Found by schemathesis: `ship` with receive's key answered 200 with the received dossier, as if it had shipped.
+    const shipped = await officer.act(reference, 'ship', {}, 'shared-key-1');
+    expect(shipped.statusCode, shipped.body).toBe(409);
+    expect((await officer.get(reference)).json().status).toBe('RECEIVED');
+  });
+
+  it('answers a receipt dated before any version of the procedure was in force 400 on receivedAt, applying nothing', async () => {
+    const reference = await submitted();
+    const res = await officer.act(reference, 'receive', { receivedAt: '2000-01-03T09:00:00+07:00' });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'receivedAt' });
+    expect((await officer.get(reference)).json().status).toBe('AWAITING_RECEIPT');
+  });
+
   it('answers bad requests with one error shape', async () => {
     const bad = await portal.submit({ ...application(), applicant: { ...application().applicant, citizenId: '12345' } });
     expect(bad.statusCode).toBe(400);

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dossiers } from '../../db/schema';
 import { Caller, TEST_PUBLIC_BASE_URL, buildTestApp, type DossierBody } from '../support/api';
 import { application } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
@@ -91,6 +93,23 @@ describe('text the database cannot store', () => {
     const overflow = await admin.request('POST', '/api/v1/admin/api-keys/2147483648/revoke');
     expect(overflow.statusCode).toBe(400);
     expect((await admin.request('GET', '/api/v1/admin/access-log?before=1e30')).statusCode).toBe(400);
+  });
+});
+
+describe('what fuzzing found next', () => {
+  it('refuses a submission to an agency that does not exist, storing nothing, instead of starting a dossier that waits forever', async () => {
+    const form = { ...application({ externalRef: 'fuzz-unknown-agency' }), agencyCode: '999.99.99.Z99' };
+    const res = await portal.submit(form);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json<DossierBody>().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'agencyCode' });
+    const stored = await stack.database.db.select({ reference: dossiers.reference }).from(dossiers).where(eq(dossiers.agencyCode, '999.99.99.Z99'));
+    expect(stored).toEqual([]);
+  });
+
+  it('answers an over-long id in the path 414, in the one error shape', async () => {
+    const res = await officer.get('X'.repeat(300));
+    expect(res.statusCode).toBe(414);
+    expect(res.json<DossierBody>().error).toMatchObject({ status: 414, code: 'FST_ERR_MAX_PARAM_LENGTH' });
   });
 });
 
