@@ -26,6 +26,8 @@ import { HttpError, notFound } from './errors';
 
 /** How long an officer's request waits for the workflow before being told to retry with the same key. */
 const UPDATE_DEADLINE_MS = 30_000;
+/** How many outages one Idempotency-Key may meet before the caller is asked for a new key (a bound on the look-ups, not a policy). */
+const OUTAGE_RETRIES_PER_KEY = 20;
 
 /** The API's only door to Temporal: start, look up, act. Turns Temporal's failures into HTTP ones. */
 export function createDossierGateway(deps: { client: Client; db: Database; taskQueue: string; calendars: CalendarCache; signing: SigningKeyring }) {
@@ -132,6 +134,29 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
   }
 
   /**
+   * Temporal keeps an Update's outcome under its id for good, failures included; an action that met an
+   * outside service's outage was answered 503 "retry with the same Idempotency-Key", and changed nothing.
+   * So one key names a chain of Update ids (`id`, `id~2`, `id~3`…): a request takes the first one whose
+   * outcome is not such an outage. One Temporal has never seen is tried now; one that was applied, or
+   * refused for good, is answered again as it was (executeUpdate returns its remembered outcome).
+   */
+  async function updateIdPastOutages(handle: ReturnType<Client['workflow']['getHandle']>, updateId: string, deadline: number): Promise<string> {
+    for (let n = 1; n <= OUTAGE_RETRIES_PER_KEY; n++) {
+      const id = n === 1 ? updateId : `${updateId}~${n}`;
+      try {
+        await client.withDeadline(deadline, () => handle.getUpdateHandle(id).result());
+        return id;
+      } catch (err) {
+        // Unknown to Temporal (polled as "not found"; a missing workflow is told apart by executeUpdate).
+        if (err instanceof WorkflowNotFoundError) return id;
+        const outage = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FAILURE.registryUnavailable;
+        if (!outage) return id;
+      }
+    }
+    throw new HttpError(409, 'IDEMPOTENCY_KEY_EXHAUSTED', `this Idempotency-Key met an outage ${OUTAGE_RETRIES_PER_KEY} times; send the action with a new key`);
+  }
+
+  /**
    * Takes the action and answers with the dossier as it now is: from the record, which the workflow
    * writes before it answers (the Update itself returns only how far it got), or from the workflow
    * when the record could not be written in time.
@@ -145,11 +170,11 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
     const handle = client.workflow.getHandle(reference);
     // The workflow takes no action the API has not signed (temporal/action-signing.ts).
     const signature = signAction(deps.signing, { action, reference, at: new Date().toISOString(), ...request });
+    const deadline = Date.now() + UPDATE_DEADLINE_MS;
     let result: ActionResult;
     try {
-      result = await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-        handle.executeUpdate(actionUpdates[action], { args: [{ ...request, signature }], updateId }),
-      );
+      const id = request.idempotencyKey === undefined ? updateId : await updateIdPastOutages(handle, updateId, deadline);
+      result = await client.withDeadline(deadline, () => handle.executeUpdate(actionUpdates[action], { args: [{ ...request, signature }], updateId: id }));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const failure = err.cause;

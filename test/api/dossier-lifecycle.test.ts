@@ -157,6 +157,30 @@ describe('a dossier through the HTTP API, on a real Temporal dev server', () => 
     expect(state.transitions.filter((t: DossierBody) => t.action === 'receive')).toHaveLength(1);
   });
 
+  it('lets an Idempotency-Key that met an outage succeed once the service is back, and applies it once', async () => {
+    const reference = await submitted();
+    const { code } = await officer.ok(reference, 'receive', {});
+    await leader.ok(code, 'assign', { appraiser: 'thamdinh' });
+    await appraiser.ok(code, 'appraise', { outcome: 'pass', note: 'đạt' });
+    // The payment gateway down for longer than the fee notice's retries: 503, nothing changed.
+    stack.simulators.faults.inject({ service: 'payment-gateway', mode: 'error', count: 1000 });
+    const during = await leader.act(code, 'approve', {}, 'approve-after-outage');
+    // Held a moment longer, so the fee notice's last attempt fails too (its window closes just after the API's).
+    await new Promise((r) => setTimeout(r, 5000));
+    stack.simulators.faults.clear();
+    expect(during.statusCode, during.body).toBe(503);
+    expect((await officer.get(code)).json().status).toBe('AWAITING_APPROVAL');
+    // The same key again, as the API told the client: applied now (Temporal remembered the failure under the first id).
+    const after = await leader.act(code, 'approve', {}, 'approve-after-outage');
+    expect(after.statusCode, after.body).toBe(200);
+    expect(after.json().status).toBe('AWAITING_PAYMENT');
+    // And again: the same answer, not a second fee notice.
+    const again = await leader.act(code, 'approve', {}, 'approve-after-outage');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().payment.orderId).toEqual(after.json().payment.orderId);
+    expect((await officer.get(code)).json().transitions.filter((t: DossierBody) => t.action === 'approve')).toHaveLength(1);
+  }, 120_000);
+
   it('keeps an Idempotency-Key to its action: the same key sent with another action is that action, not a replay of the first', async () => {
     const reference = await submitted();
     const received = await officer.act(reference, 'receive', {}, 'shared-key-1');
