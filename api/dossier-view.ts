@@ -23,6 +23,7 @@ import { DOSSIER_STATUSES, PORTAL_STATUS } from '../domain/dossier-status';
 import { ROLES_SEEING_PERSONAL_DATA, type Actor } from '../domain/roles';
 import { availableActions } from '../domain/state-machine';
 import { CLOCK_RUNNING, remainingOf } from '../domain/dossier-clock';
+import { isLate } from '../domain/lateness';
 import { MINUTE_MS, WorkingCalendar, localIso, type CalendarSnapshot } from '../domain/working-time';
 
 /** Masks keep enough to recognise a record on the phone, not enough to reuse it. */
@@ -67,7 +68,7 @@ function clockView(state: DossierState, now: number) {
     dueAt: state.dueAt,
     dueAtLocal: localIso(Date.parse(state.dueAt)),
     remainingWorkingMinutes: remaining === null ? null : Math.round(remaining),
-    late: state.late || (running && now > Date.parse(state.dueAt)),
+    late: isLate(state, now),
     paused: state.paused,
   };
 }

@@ -6,7 +6,8 @@ import type { Database } from '../../db/client';
 import { agencies } from '../../db/schema';
 import { DOSSIER_CODE_PATTERN } from '../../domain/dossier-code';
 import type { DossierState } from '../../domain/dossier-state';
-import { DOSSIER_STATUSES, PORTAL_STATUS, isTerminal } from '../../domain/dossier-status';
+import { DOSSIER_STATUSES, PORTAL_STATUS } from '../../domain/dossier-status';
+import { isLate } from '../../domain/lateness';
 import { STATUS_LABELS } from '../../domain/labels-vi';
 import { localIso } from '../../domain/working-time';
 import type { DossierGateway } from '../dossier-gateway';
@@ -59,7 +60,6 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
     async (request) => {
       const state: DossierState = await gateway.lookup(request.params.code);
       const [agency] = await db.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, state.agencyCode));
-      const running = !isTerminal(state.status) && state.status !== 'RESULT_READY' && state.status !== 'SHIPPED';
       return {
         code: state.code ?? request.params.code,
         procedure: { code: state.procedure.code, name: state.procedure.name },
@@ -71,7 +71,7 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
         appointment: state.dueAt ? localIso(Date.parse(state.dueAt)) : null,
         rescheduled: Boolean(state.apology?.reschedule),
         paused: state.paused,
-        late: state.late || (running && state.dueAt !== undefined && Date.now() > Date.parse(state.dueAt)),
+        late: isLate(state, Date.now()),
         closedAt: state.closedAt ? localIso(Date.parse(state.closedAt)) : null,
         lookupUrl: lookupUrl(state.code ?? request.params.code),
       };

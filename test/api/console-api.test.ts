@@ -52,7 +52,8 @@ const SET = [
   recorded('6', { status: 'RECEIVED', dueAt: at(1), agency: '000.00.02.H22' }),
   recorded('7', { status: 'DELIVERED', dueAt: at(-3), closedAt: at(-0.01) }),
   recorded('8', { status: 'AWAITING_RECEIPT', submittedAt: at(-2) }),
-  recorded('9', { status: 'RESULT_READY', dueAt: at(-2), processingEnded: { at: at(-1), onTime: false } }),
+  // Marked late by its workflow when the appointment passed with the clock running (its result came a day after).
+  recorded('9', { status: 'RESULT_READY', dueAt: at(-2), late: true, processingEnded: { at: at(-1), onTime: false } }),
   // Processing ended in March and April 2026 (Vietnam time), for the on-time series.
   recorded('10', { status: 'DELIVERED', processingEnded: { at: local('2026-03-10T10:00:00'), onTime: true }, closedAt: local('2026-03-12T10:00:00') }),
   recorded('11', { status: 'DELIVERED', processingEnded: { at: local('2026-03-20T10:00:00'), onTime: false }, closedAt: local('2026-03-22T10:00:00') }),
