@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../test/support/ports';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection, type Client } from '@temporalio/client';
@@ -17,16 +17,6 @@ const ROOT = path.join(__dirname, '..');
 export const BENCH_INTEGRATOR_KEY = 'bench-integrator-key';
 export const AGENCY = '000.00.01.H22';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -13,6 +13,7 @@ import {
   type ApiKeyRow,
 } from '../../db/accounts';
 import { z } from 'zod';
+import { instant } from '../../domain/dossier-state-schema';
 import type { Database } from '../../db/client';
 import { DEMO_AGENCY, seedDemoAccounts } from '../../db/seed';
 import { AGENCY_CODE } from '../../domain/application';
@@ -64,7 +65,6 @@ export interface DirectoryOptions {
   policy?: Partial<AccountPolicy>;
 }
 
-const instant = z.iso.datetime();
 
 /** A staff account as the API answers it: never the hash. */
 export const publicAccountSchema = z.object({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { clearAccountKeys, throttledAccounts } from '../../db/login-throttles';
 import { z } from 'zod';
+import { instant } from '../../domain/dossier-state-schema';
 import {
   accountDependencies,
   deleteAccount,
@@ -61,7 +62,6 @@ const patchBody = z.object({
   ipAllowList: ipAllowList.optional(),
 });
 
-const instant = z.iso.datetime();
 
 /** An account with the one-time password it was just given: shown in this answer and nowhere else. */
 const withInitialPassword = z.object({ account: publicAccountSchema, initialPassword: z.string().describe('shown this once: the account must change it at its next login') });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { instant } from '../../domain/dossier-state-schema';
 import { findAgency, findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../db/accounts';
 import type { Database } from '../../db/client';
 import { apiKeyRefusal, type Administrator } from '../../domain/account-admin';
@@ -9,7 +10,6 @@ import { apiKeyPrefix, hashApiKey, newApiKey } from '../auth/accounts';
 import { actorOf, adminLevelOf } from '../auth/plugin';
 import { HttpError, notFound } from '../errors';
 
-const instant = z.iso.datetime();
 const agencyCodes = z.array(z.union([AGENCY_CODE, z.literal('*')]));
 
 /** A key as the API lists it: never the key, only its first characters. */

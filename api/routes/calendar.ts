@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { instant } from '../../domain/dossier-state-schema';
 import type { Database } from '../../db/client';
 import {
   CalendarConflict, CalendarNotFound, addEntry, agencyExists, calendarEntryViewSchema, calendarSnapshot, deleteEntry, getOfficeHours, listEntries,
@@ -28,7 +29,6 @@ const propagationSchema = z
   .describe('the propagation of the change to open dossiers');
 
 const officeWindows = officeHoursSchema.shape.windows;
-const instant = z.iso.datetime();
 
 /** A deadline and why it falls there. */
 const deadlineSchema = z.object({
