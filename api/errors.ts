@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, type ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/unavailable';
 
 /** The one shape every error answer has, whatever went wrong. */
 export const errorResponse = z.object({
@@ -41,6 +42,9 @@ function fieldOf(instancePath: string, location: string | undefined): string {
   return location === 'headers' ? `headers.${path}` : path;
 }
 
+/** How long a client should wait before retrying after an outage of Temporal or the database: restarts take seconds. */
+export const OUTAGE_RETRY_AFTER_S = 5;
+
 /** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Temporal client: the cluster is down or overloaded. */
 function isTemporalUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (err as { code?: unknown }).code;
@@ -63,13 +67,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
       e = new HttpError(err.statusCode, err.code ?? 'BAD_REQUEST', err.message);
     } else if (isTemporalUnavailable(err)) {
       request.log.error({ err }, 'Temporal unavailable');
-      e = new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'the workflow service is unavailable; the request was not applied, retry later');
+      e = new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'the workflow service is unavailable; the request was not applied, retry later', undefined, undefined, OUTAGE_RETRY_AFTER_S);
+    } else if (isDatabaseUnavailable(err)) {
+      request.log.error({ err }, 'database unavailable');
+      e = new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'the database is unavailable; the request was not applied, retry later', undefined, undefined, OUTAGE_RETRY_AFTER_S);
     } else {
       request.log.error({ err }, 'unhandled error');
       e = new HttpError(500, 'INTERNAL', 'internal error; the request was not applied');
     }
     if (e.status >= 500 && e.status !== 500) request.log.warn({ code: e.code }, e.message);
-    if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterSeconds))));
+    // Every 503 says when to come back: clients (and the console) retry with the same Idempotency-Key.
+    const retryAfter = e.retryAfterSeconds ?? (e.status === 503 ? OUTAGE_RETRY_AFTER_S : undefined);
+    if (retryAfter !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
     void reply.status(e.status).send({
       error: { status: e.status, code: e.code, message: e.message, field: e.field, issues: e.issues },
     });

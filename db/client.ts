@@ -36,7 +36,9 @@ export async function openDatabase(opts: { url?: string; dataDir?: string } = {}
     } finally {
       await migrator.end({ timeout: 5 });
     }
-    const client = postgres(opts.url, { max: 10, onnotice: () => undefined });
+    // A stopped server refuses at once, an unreachable one would hold a request for postgres.js's
+    // default 30 s: 5 s, then the API answers 503 with Retry-After (db/unavailable.ts).
+    const client = postgres(opts.url, { max: 10, connect_timeout: 5, onnotice: () => undefined });
     const db = drizzlePostgres({ client, schema });
     await seedReferenceData(db as unknown as Database);
     return { db: db as unknown as Database, kind: 'postgres', close: () => client.end({ timeout: 5 }) };

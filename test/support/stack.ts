@@ -13,6 +13,7 @@ import { serviceDataConverter, workerDataConverter } from '../../temporal/data-c
 import type { PayloadKeyring } from '../../temporal/payload-keys';
 import { createWorker } from '../../workers/create-worker';
 import { TEST_KEYRING, TEST_SIGNING_KEYRING } from './payload-keys';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 // Failing activities are part of what the tests provoke; their warnings would drown the report.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -60,6 +61,8 @@ export interface Stack {
   keyring: PayloadKeyring;
   /** The key action requests are signed with, which its worker checks. */
   signing: SigningKeyring;
+  /** The relay to the database, when asked for (StackOptions.databaseProxy) and a PostgreSQL server is there. */
+  databaseProxy: TcpProxy | undefined;
   /** Drains the worker and starts another on the same task queue with other keys (a key rotation, a redeployment). */
   replaceWorker(keyring: PayloadKeyring): Promise<void>;
   stop(): Promise<void>;
@@ -76,6 +79,8 @@ export interface StackOptions {
   dbFilename?: string;
   /** Serve the dev server's Web UI on this port, decoding through this codec endpoint. */
   ui?: { port: number; codecEndpoint: string };
+  /** Reach the PostgreSQL server (TEST_DATABASE_URL) through a relay the test can cut: `stack.databaseProxy`. */
+  databaseProxy?: boolean;
 }
 
 export async function startStack(server: 'time-skipping' | 'dev-server', options: StackOptions = {}): Promise<Stack> {
@@ -114,7 +119,15 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
   }
   const simulators = await startSimulators({ port: 0 });
   const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
-  const database = await openDatabase({ url: scratch?.url });
+  let databaseProxy: TcpProxy | undefined;
+  let databaseUrl = scratch?.url;
+  if (options.databaseProxy && scratch) {
+    const url = new URL(scratch.url);
+    databaseProxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.port = String(databaseProxy.port);
+    databaseUrl = url.toString();
+  }
+  const database = await openDatabase({ url: databaseUrl });
   const taskQueue = `test-${randomUUID()}`;
   const startWorker = async (keys: PayloadKeyring) => {
     const worker = await createWorker({
@@ -137,6 +150,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
     },
     keyring,
     signing: TEST_SIGNING_KEYRING,
+    databaseProxy,
     async replaceWorker(keys) {
       current.worker.shutdown();
       await current.running;
@@ -152,7 +166,9 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
         await current.running.catch(() => undefined);
       }
       await simulators.close();
+      await databaseProxy?.restore();
       await database.close();
+      await databaseProxy?.close();
       await scratch?.drop();
       await env.teardown();
     },
