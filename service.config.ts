@@ -9,6 +9,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().default('data'),
+  /**
+   * Where the API spools access-log entries before answering, so none is lost while PostgreSQL is
+   * down or when the process dies (default DATA_DIR/access-log-spool). One directory per API
+   * process, on a persistent disk.
+   */
+  ACCESS_LOG_SPOOL_DIR: z.string().optional(),
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** Where citizens reach the public lookup page, as printed in QR codes (e.g. https://dichvucong.example.gov.vn). */
   PUBLIC_BASE_URL: z.url().optional(),

@@ -2,6 +2,8 @@ import Bowser from 'bowser';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAccessLogWriter, type AccessKind, type AccessLogWriter } from '../db/access-log';
+import { openAccessLogSpool } from '../db/access-log-spool';
+import { HttpError } from './errors';
 import type { Database } from '../db/client';
 import { maskPersonalQuery } from './logging';
 
@@ -88,36 +90,60 @@ declare module 'fastify' {
     /** The access log's writer: `flush()` before reading the log sees every request answered so far. */
     accessLog: AccessLogWriter;
   }
+  interface FastifyRequest {
+    /** Set once its entry has been made (or tried): an error answer made by the entry's own failure makes none. */
+    accessLogged?: boolean;
+  }
 }
 
-export const accessLogPlugin = fp(async (app: FastifyInstance, opts: { db: Database }) => {
+export const accessLogPlugin = fp(async (app: FastifyInstance, opts: { db: Database; spoolDir: string }) => {
+  const spool = await openAccessLogSpool({ dir: opts.spoolDir });
+  let reported = false;
   const writer = createAccessLogWriter(opts.db, {
-    // The answers have gone; lost entries are reported loudly rather than crashing the server.
-    onError: (err, lost) => app.log.error({ err, lost }, 'access log write failed'),
+    spool,
+    // Kept on disk and retried: said once per outage, not once per retry.
+    onError: (err, backlog) => {
+      if (!reported) app.log.error({ err, backlog }, 'access log cannot reach the database; entries are kept in the spool');
+      reported = true;
+    },
+    onRejected: (err, line) => app.log.error({ err, entryId: line.entryId }, 'the database refused an access-log entry; it stays in the spool directory'),
   });
   app.decorate('accessLog', writer);
   app.addHook('onClose', async () => writer.close());
-  app.addHook('onResponse', async (request, reply) => {
+  // A request whose entry could not be kept must not act: refused before anything runs.
+  app.addHook('onRequest', async () => {
+    if (!writer.hasRoom()) throw new HttpError(503, 'ACCESS_LOG_FULL', 'the access log cannot record more requests until the database is back; retry later');
+  });
+  // Before the answer leaves (onSend, not onResponse): an answer the caller has is always on record.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.accessLogged) return payload;
+    request.accessLogged = true;
     const route = request.routeOptions.url;
-    if (!route) return;
+    if (!route) return payload;
     const kind = accessKindOf(request.method, route, reply.statusCode);
-    if (!kind) return;
+    if (!kind) return payload;
     const params = request.params as Record<string, string> | undefined;
     const body = request.body as { username?: unknown } | undefined;
     // A failed login has no actor: the name that was tried is what an investigation needs.
     const username = request.actor?.username ?? (kind === 'login' || kind === 'login_failed' ? (typeof body?.username === 'string' ? body.username.slice(0, 64) : null) : null);
     const userAgent = request.headers['user-agent']?.slice(0, 512);
-    writer.append({
-      at: new Date(),
-      username,
-      agencyCode: request.actor?.agencyCode ?? null,
-      kind,
-      what: whatOf(request).slice(0, 1000),
-      target: params?.id ?? params?.code ?? params?.username ?? null,
-      status: reply.statusCode,
-      ip: request.ip,
-      userAgent: userAgent ?? null,
-      ...deviceOf(userAgent),
-    });
+    try {
+      await writer.append({
+        at: new Date(),
+        username,
+        agencyCode: request.actor?.agencyCode ?? null,
+        kind,
+        what: whatOf(request).slice(0, 1000),
+        target: params?.id ?? params?.code ?? params?.username ?? null,
+        status: reply.statusCode,
+        ip: request.ip,
+        userAgent: userAgent ?? null,
+        ...deviceOf(userAgent),
+      });
+    } catch (err) {
+      request.log.error({ err }, 'access log spool write failed');
+      throw new HttpError(503, 'ACCESS_LOG_UNAVAILABLE', 'the request could not be put on record; retry later with the same Idempotency-Key');
+    }
+    return payload;
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -55,6 +58,12 @@ export interface AppDeps {
   temporalUiOrigins?: string[];
   /** The proxies whose X-Forwarded-For is believed (TRUST_PROXY); none by default. */
   trustProxy?: string[];
+  /**
+   * Where access-log entries are spooled before the answer leaves (db/access-log-spool.ts): one
+   * directory per API process, on a disk that outlives the process. A fresh temporary directory
+   * when omitted (tests, benchmarks).
+   */
+  accessLogSpoolDir?: string;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -83,7 +92,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   // Before the routes, so its hook covers every one of them.
-  await app.register(accessLogPlugin, { db: deps.db });
+  await app.register(accessLogPlugin, { db: deps.db, spoolDir: deps.accessLogSpoolDir ?? mkdtempSync(path.join(os.tmpdir(), 'gplx-access-log-')) });
 
   const calendars = createCalendarCache(deps.db);
   const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue, calendars, signing: deps.signing });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { openDatabase } from '../db/client';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     temporalUiOrigins: config.TEMPORAL_UI_ORIGINS,
     logger: apiLoggerOptions(config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
+    accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });
   const close = async () => {
     await app.close();

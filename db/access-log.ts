@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { Database } from './client';
 import { ACCESS_KINDS, type AccessKind } from '../domain/access-kinds';
 import { escapeUnstorable } from '../domain/storable-text';
+import { ulid } from 'ulid';
+import type { AccessLogSpool, SpooledLine } from './access-log-spool';
 import { accessLog } from './schema';
+import { isDatabaseUnavailable } from './unavailable';
 
 export { ACCESS_KINDS, type AccessKind } from '../domain/access-kinds';
 
@@ -43,13 +46,10 @@ export const accessLogEntryView = (r: typeof accessLog.$inferSelect): AccessLogE
   device: r.device,
 });
 
-/**
- * One statement for the whole batch, its rows passed as a single JSON parameter: drizzle's
- * builder spends more CPU mapping a many-row VALUES list than PostgreSQL spends inserting it.
- */
-async function appendAccess(db: Database, entries: AccessEntry[]): Promise<void> {
-  if (!entries.length) return;
-  const rows = entries.map((e) => ({
+/** An entry as it is spooled and inserted: the table's column names, ready for jsonb_to_recordset. */
+function rowOf(entryId: string, e: AccessEntry): string {
+  return JSON.stringify({
+    entry_id: entryId,
     at: (e.at ?? new Date()).toISOString(),
     username: e.username,
     agency_code: e.agencyCode,
@@ -62,66 +62,118 @@ async function appendAccess(db: Database, entries: AccessEntry[]): Promise<void>
     browser: e.browser,
     os: e.os,
     device: e.device,
-  }));
-  await db.execute(sql`
-    insert into access_log (at, username, agency_code, kind, what, target, status, ip, user_agent, browser, os, device)
-    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-      at timestamptz, username text, agency_code text, kind text, what text, target text, status integer,
-      ip text, user_agent text, browser text, os text, device text
-    )`);
+  });
 }
 
 /**
- * Entries are written in batches: one multi-row INSERT per `maxDelayMs` (or per `maxBatch`
- * entries) instead of one per request. At 200 requests per second that is the difference between
- * the log costing more than the lookups it records (PGlite runs every statement on the API's own
- * thread) and costing next to nothing. What it risks is the last `maxDelayMs` of entries if the
- * process dies uncleanly; `close()` writes what is pending on a normal shutdown, and `flush()`
- * lets a reader see every entry made before it asked.
+ * One statement for the whole batch, its rows passed as a single JSON parameter: drizzle's
+ * builder spends more CPU mapping a many-row VALUES list than PostgreSQL spends inserting it.
+ * An entry already there (shipped before a crash let the spool forget it) is not stored twice.
+ */
+async function insertSpooled(db: Database, lines: SpooledLine[]): Promise<void> {
+  if (!lines.length) return;
+  await db.execute(sql`
+    insert into access_log (entry_id, at, username, agency_code, kind, what, target, status, ip, user_agent, browser, os, device)
+    select * from jsonb_to_recordset(${`[${lines.map((l) => l.json).join(',')}]`}::jsonb) as x(
+      entry_id text, at timestamptz, username text, agency_code text, kind text, what text, target text, status integer,
+      ip text, user_agent text, browser text, os text, device text
+    )
+    on conflict (entry_id) do nothing`);
+}
+
+/**
+ * Entries reach the database through the spool (db/access-log-spool.ts): `append` resolves once
+ * the entry is on disk, which is what the API waits for before answering; shipping to PostgreSQL
+ * follows in batches, one per `maxDelayMs` (or `maxBatch` entries), so the log costs next to
+ * nothing per request. While the database is down the entries wait in the spool and shipping is
+ * tried again with a growing pause; they arrive, in order, once it is back. `flush()` ships
+ * everything spooled so far (a reader then sees every answered request).
  */
 export function createAccessLogWriter(
   db: Database,
-  opts: { maxBatch?: number; maxDelayMs?: number; onError: (err: unknown, lost: number) => void },
+  opts: {
+    spool: AccessLogSpool;
+    maxBatch?: number;
+    maxDelayMs?: number;
+    /** The database refused or could not be reached; the entries are kept and retried. */
+    onError: (err: unknown, backlog: number) => void;
+    /** An entry the database refuses whatever is retried: kept aside in the spool directory, never dropped silently. */
+    onRejected: (err: unknown, line: SpooledLine) => void;
+  },
 ) {
   const maxBatch = opts.maxBatch ?? 500;
   const maxDelayMs = opts.maxDelayMs ?? 100;
-  let pending: AccessEntry[] = [];
+  const { spool } = opts;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let writing: Promise<void> = Promise.resolve();
+  let shipping: Promise<void> | undefined;
+  let pause = 0;
+  let closed = false;
 
-  /** A batch that fails is split until the failing entry is alone: one bad entry never takes others with it. */
-  async function write(batch: AccessEntry[]): Promise<void> {
+  /** A batch the database refuses is split until the refused entry is alone: one bad entry never holds up the others. */
+  async function insert(lines: SpooledLine[]): Promise<void> {
     try {
-      await appendAccess(db, batch);
+      await insertSpooled(db, lines);
     } catch (err) {
-      if (batch.length === 1) {
-        opts.onError(err, 1);
-        return;
-      }
-      const half = Math.ceil(batch.length / 2);
-      await write(batch.slice(0, half));
-      await write(batch.slice(half));
+      if (isDatabaseUnavailable(err)) throw err;
+      if (lines.length === 1) return opts.onRejected(err, lines[0]!);
+      const half = Math.ceil(lines.length / 2);
+      await insert(lines.slice(0, half));
+      await insert(lines.slice(half));
     }
   }
 
-  function flush(): Promise<void> {
+  async function shipAll(): Promise<void> {
+    for (let batch = await spool.nextBatch(maxBatch); batch; batch = await spool.nextBatch(maxBatch)) {
+      for (let i = 0; i < batch.lines.length; i += maxBatch) await insert(batch.lines.slice(i, i + maxBatch));
+      await batch.done();
+    }
+  }
+
+  /** One shipping at a time, in order: ids keep following the order requests were answered in. */
+  function ship(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const batch = pending;
-    pending = [];
-    // One write at a time, in order: ids keep following the order requests were answered in.
-    writing = writing.then(() => write(batch));
-    return writing;
+    shipping ??= shipAll().finally(() => {
+      shipping = undefined;
+    });
+    return shipping;
+  }
+
+  function schedule(): void {
+    if (timer || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      ship().then(
+        () => {
+          pause = 0;
+        },
+        (err: unknown) => {
+          opts.onError(err, spool.backlog());
+          pause = Math.min(Math.max(pause * 2, 1_000), 30_000);
+          if (!closed) timer = setTimeout(() => { timer = undefined; schedule(); }, pause);
+        },
+      );
+    }, maxDelayMs);
   }
 
   return {
-    append(entry: AccessEntry): void {
-      pending.push(storableEntry(entry));
-      if (pending.length >= maxBatch) void flush();
-      else timer ??= setTimeout(() => void flush(), maxDelayMs);
+    hasRoom: spool.hasRoom,
+    backlog: spool.backlog,
+    /** Resolves once the entry is on disk: only then may the answer it records leave. */
+    async append(entry: AccessEntry): Promise<void> {
+      const entryId = ulid();
+      await spool.append([{ entryId, json: rowOf(entryId, storableEntry(entry)) }]);
+      if (spool.backlog() >= maxBatch) void ship().catch(() => schedule());
+      else schedule();
     },
-    flush,
-    close: flush,
+    flush: ship,
+    async close(): Promise<void> {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      // What cannot be shipped now stays in the spool for the next start.
+      await ship().catch((err: unknown) => opts.onError(err, spool.backlog()));
+      await spool.close();
+    },
   };
 }
 

@@ -317,6 +317,11 @@ export const accessLog = pgTable(
   'access_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /**
+     * Given by the API when the entry is spooled to disk, before the answer leaves: an entry
+     * shipped twice (a crash between the insert and the spool's bookkeeping) is stored once.
+     */
+    entryId: text('entry_id').unique(),
     at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
     username: text('username'),
     /** The account's agency ('*' for the national portal), so a level-2 admin reads only its own. */

@@ -130,6 +130,7 @@ async function main(): Promise<void> {
     ],
     logger: apiLoggerOptions(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
+    accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   stops.push(() => app.close());

@@ -19,7 +19,7 @@ export async function buildTestApp(
   stack: Stack,
   client: Client = stack.env.client,
   policy: Partial<AccountPolicy> = {},
-  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[]; publicBaseUrl?: string; trustProxy?: string[] } = {},
+  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[]; publicBaseUrl?: string; trustProxy?: string[]; accessLogSpoolDir?: string } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     client,
@@ -28,6 +28,7 @@ export async function buildTestApp(
     temporalUiOrigins: extra.temporalUiOrigins ?? [TEST_UI_ORIGIN],
     publicBaseUrl: extra.publicBaseUrl ?? TEST_PUBLIC_BASE_URL,
     ...(extra.trustProxy ? { trustProxy: extra.trustProxy } : {}),
+    ...(extra.accessLogSpoolDir ? { accessLogSpoolDir: extra.accessLogSpoolDir } : {}),
     db: stack.database.db,
     taskQueue: stack.taskQueue,
     accounts: createAccountDirectory({
