@@ -96,10 +96,23 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
    * submitted; only a dossier the record has never heard of is asked of its workflow.
    */
   async function lookup(id: string): Promise<DossierState> {
+    return (await lookupRevision(id)).state;
+  }
+
+  /**
+   * The same, with the revision the record is at when it comes from the record: what an action's
+   * If-Match names (the ETag of GET /dossiers/{id}).
+   */
+  async function lookupRevision(id: string): Promise<{ state: DossierState; revision?: number }> {
     const byCode = isDossierCode(id);
     if (!byCode && !REFERENCE_PATTERN.test(id)) throw notFound(`dossier ${id}`);
     const record = await fromRecord(byCode ? { code: id } : { reference: id });
-    if (record?.state) return record.state;
+    if (record?.state) return { state: record.state, revision: record.revision };
+    return { state: await unrecorded(id, byCode, record) };
+  }
+
+  /** A dossier its record does not show yet (just submitted), or shows no longer. */
+  async function unrecorded(id: string, byCode: boolean, record: Awaited<ReturnType<typeof fromRecord>>): Promise<DossierState> {
     // Submitted a moment ago: the workflow has not written its first step yet, and has nothing else to say.
     if (record?.application) {
       return submittedDossier({ reference: record.reference, application: record.application, submittedAt: record.submittedAt.toISOString(), procedure: RENEWAL_PROCEDURE });
@@ -164,9 +177,9 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
   async function act(
     reference: string,
     action: ActionName,
-    request: Pick<ActionRequest, 'actor' | 'body' | 'idempotencyKey'>,
+    request: Pick<ActionRequest, 'actor' | 'body' | 'idempotencyKey' | 'ifRevision'>,
     updateId: string,
-  ): Promise<DossierState> {
+  ): Promise<{ state: DossierState; revision?: number }> {
     const handle = client.workflow.getHandle(reference);
     // The workflow takes no action the API has not signed (temporal/action-signing.ts).
     const signature = signAction(deps.signing, { action, reference, at: new Date().toISOString(), ...request });
@@ -180,6 +193,7 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
         const failure = err.cause;
         if (failure.type === FAILURE.invalidBody) throw new HttpError(400, 'VALIDATION_FAILED', failure.message);
         if (failure.type === FAILURE.registryUnavailable) throw new HttpError(503, 'DEPENDENCY_UNAVAILABLE', failure.message);
+        if (failure.type === FAILURE.staleRevision) throw new HttpError(412, 'PRECONDITION_FAILED', failure.message, 'headers.if-match');
         // Not the caller's doing: this API's signing key is not one the worker holds (a deployment error).
         if (failure.type === FAILURE.unsigned) throw new HttpError(500, 'ACTION_SIGNATURE_REJECTED', failure.message);
         if (failure.type === FAILURE.notAllowed) {
@@ -199,11 +213,11 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
       throw err;
     }
     const record = await fromRecord({ reference });
-    if (record?.state && record.revision >= result.revision) return record.state;
-    return stateOf(reference);
+    if (record?.state && record.revision >= result.revision) return { state: record.state, revision: record.revision };
+    return { state: await stateOf(reference) };
   }
 
-  return { submit, resolve, lookup, agencyOf, stateOf, act };
+  return { submit, resolve, lookup, lookupRevision, agencyOf, stateOf, act };
 }
 
 export type DossierGateway = ReturnType<typeof createDossierGateway>;

@@ -41,6 +41,7 @@ export async function workQueue(
       dueAt: dossiers.dueAt,
       late: overdue,
       assignee: dossiers.assignee,
+      revision: dossiers.revision,
       state: dossiers.state,
       application: dossiers.application,
     })

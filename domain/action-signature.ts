@@ -23,6 +23,7 @@ export interface SignedFields {
   actor: Pick<Actor, 'username' | 'roles' | 'agencyCode'>;
   body: unknown;
   idempotencyKey?: string;
+  ifRevision?: number[];
 }
 
 export const SIGNATURE_FIELD = 'signature';

@@ -69,6 +69,7 @@ export function checkSignature(keyring: SigningKeyring, request: Record<string, 
       actor: request.actor as SignedFields['actor'],
       body: request.body,
       idempotencyKey: request.idempotencyKey as string | undefined,
+      ifRevision: request.ifRevision as number[] | undefined,
     }),
   );
   const given = Buffer.from(signature.mac);

@@ -38,6 +38,11 @@ export interface ActionRequest<A extends ActionName = ActionName> {
   body: ActionBody<A>;
   /** The caller's Idempotency-Key, when it sent one. */
   idempotencyKey?: string;
+  /**
+   * The revisions the caller saw (HTTP If-Match): the action is refused, changing nothing, unless
+   * the dossier is still at one of them. Absent: whatever its revision.
+   */
+  ifRevision?: number[];
   /** Added by the API (temporal/action-signing.ts). */
   signature?: ActionSignature;
   /** Added by the worker as it decodes the request: `valid`, or why not. Refused unless `valid`. */
@@ -69,4 +74,6 @@ export const FAILURE = {
   registryUnavailable: 'RegistryUnavailable',
   /** The request was not signed by the API with a key the worker holds: sent around the API, or a deployment without the key. */
   unsigned: 'UnsignedAction',
+  /** The dossier changed since the caller read it (If-Match): answered 412. */
+  staleRevision: 'StaleRevision',
 } as const;

@@ -308,6 +308,11 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
   let busy = false;
 
   function judge<A extends ActionName>(action: A, request: ActionRequest<A>): { body: ActionBody<A>; role: Role } {
+    // Checked again in the handler, after waiting its turn: of two leaders who read the same
+    // revision, the second to be applied finds it changed (issue 12: optimistic concurrency).
+    if (request.ifRevision && !request.ifRevision.includes(revision)) {
+      throw ApplicationFailure.nonRetryable(`the dossier has changed since it was read (now revision ${revision}); read it again and decide on what it is now`, FAILURE.staleRevision, revision);
+    }
     const parsed = ACTION_BODIES[action].safeParse(request.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -10,7 +10,8 @@ import { actorOf } from '../auth/plugin';
 import { coversAgency } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { dossierView, dossierViewSchema } from '../dossier-view';
-import { HttpError, notFound } from '../errors';
+import { HttpError, errorResponse, notFound } from '../errors';
+import { etagOf, ifMatchHeader, revisionsOf } from '../revision-etag';
 
 const SUMMARIES: Record<ActionName, string> = {
   receive: 'Accept a verified dossier: the legal clock starts and the dossier code is issued',
@@ -66,14 +67,19 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
               .regex(/^[\w.:-]{1,128}$/, '1 to 128 letters, digits or . _ : -')
               .optional()
               .describe('Sending the same action again with the same key applies it once, and answers as the first time'),
+            'if-match': ifMatchHeader,
           }),
           body: ACTION_BODIES[action],
-          response: { 200: dossierViewSchema.describe('the action was applied (or had been, under this Idempotency-Key): the dossier as it is now') },
+          response: {
+            200: dossierViewSchema.describe('the action was applied (or had been, under this Idempotency-Key): the dossier as it is now; ETag: its revision'),
+            412: errorResponse.describe('If-Match named a revision the dossier is no longer at: nothing was changed'),
+          },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const actor = actorOf(request);
         const body = request.body as z.output<(typeof ACTION_BODIES)[typeof action]>;
+        const ifRevision = revisionsOf(request.headers['if-match']);
         const reference = await gateway.resolve(request.params.id);
         // The workflow is told who acts and for which agency, nothing more. A national actor or a key
         // scoped to several agencies acts for the dossier's own, once the API has checked that it covers it.
@@ -93,9 +99,14 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
         // not a replay of the first (whose answer it would otherwise get, as if this action had been applied).
         const key = request.headers['idempotency-key'];
         const updateId = key === undefined ? randomUUID() : `${action}:${key}`;
-        let state: Awaited<ReturnType<DossierGateway['act']>>;
+        let acted: Awaited<ReturnType<DossierGateway['act']>>;
         try {
-          state = await gateway.act(reference, action, { actor: workflowActor(actor, agencyCode), body, idempotencyKey: request.headers['idempotency-key'] }, updateId);
+          acted = await gateway.act(
+            reference,
+            action,
+            { actor: workflowActor(actor, agencyCode), body, idempotencyKey: request.headers['idempotency-key'], ...(ifRevision ? { ifRevision } : {}) },
+            updateId,
+          );
         } catch (err) {
           const refused = receiptDateRefused(action, err);
           if (refused) throw refused;
@@ -107,7 +118,8 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
           }
           throw err;
         }
-        return dossierView(state, actor);
+        if (acted.revision !== undefined) void reply.header('etag', etagOf(acted.revision));
+        return dossierView(acted.state, actor);
       },
     );
   }

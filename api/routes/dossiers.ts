@@ -7,6 +7,7 @@ import { coversAgency, dossierInScope } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { dossierView, dossierViewSchema } from '../dossier-view';
 import { HttpError, notFound } from '../errors';
+import { etagOf } from '../revision-etag';
 
 const STAFF_AND_INTEGRATORS = [
   'one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervisor', 'auditor', 'admin', 'integrator',
@@ -46,12 +47,13 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
         summary: 'A dossier by submission reference or dossier code: status, findings, steps taken',
         security: [{ bearer: [] }, { apiKey: [] }],
         params: z.object({ id: z.string().min(1).max(64) }),
-        response: { 200: dossierViewSchema.describe('the dossier, personal data masked for roles that may not see it') },
+        response: { 200: dossierViewSchema.describe('the dossier, personal data masked for roles that may not see it; ETag: its revision, for If-Match on an action') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = actorOf(request);
-      const state = await gateway.lookup(request.params.id);
+      const { state, revision } = await gateway.lookupRevision(request.params.id);
+      if (revision !== undefined) void reply.header('etag', etagOf(revision));
       // Another agency's dossier, or one outside the account's data scope, is not shown to exist.
       if (!(await dossierInScope(app.accounts, actor, state))) throw notFound(`dossier ${request.params.id}`);
       return dossierView(state, actor);

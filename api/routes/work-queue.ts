@@ -10,6 +10,7 @@ import { instant } from '../../domain/dossier-state-schema';
 import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { offeredActions, queueCriteria } from '../../domain/work-queue';
 import { actorOf } from '../auth/plugin';
+import { etagOf } from '../revision-etag';
 import { agenciesInScope } from '../auth/scope';
 
 const WORKERS = ['one_stop_officer', 'appraiser', 'leader', 'accountant'] as const;
@@ -30,6 +31,7 @@ const queueItem = z.object({
   fee: z.number().int().describe('VND: the fee notice’s amount, or the procedure’s fee before one is issued'),
   apologyDue: z.boolean().describe('an apology (form 04) and a new appointment are due'),
   actions: z.array(z.enum(ACTION_NAMES)).min(1).describe('the actions the caller may take on it'),
+  etag: z.string().describe('the revision this row shows: send it as If-Match with an action, so one taken on a dossier that has changed since is refused (412)'),
 });
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -65,7 +67,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
         limit: request.query.limit,
       });
       return {
-        items: rows.flatMap(({ state: summary, application, status, submittedAt, receivedAt, dueAt, ...row }): z.infer<typeof queueItem>[] => {
+        items: rows.flatMap(({ state: summary, application, status, submittedAt, receivedAt, dueAt, revision, ...row }): z.infer<typeof queueItem>[] => {
           // What the queue offers needs the summary and the application, not the slip.
           if (!summary || !application || status === null) return [];
           const state = { ...summary, application, transitions: [] } as DossierState;
@@ -84,6 +86,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
               fee: state.feeNotice?.amount ?? state.procedure.feeVnd,
               apologyDue: Boolean(state.apology && !state.apology.reschedule),
               actions,
+              etag: etagOf(revision),
             },
           ];
         }),

@@ -40,8 +40,10 @@ export function requireLogin() {
   return null;
 }
 
-async function send(path, { method = 'GET', body, idempotencyKey, raw = false } = {}) {
+async function send(path, { method = 'GET', body, idempotencyKey, ifMatch, raw = false } = {}) {
   const headers = {};
+  // The revision the officer decided on: the API refuses (412) an action on a dossier changed since.
+  if (ifMatch) headers['if-match'] = ifMatch;
   if (method !== 'GET') headers['x-csrf-token'] = sessionStorage.getItem(CSRF_KEY) ?? '';
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -65,7 +67,7 @@ async function send(path, { method = 'GET', body, idempotencyKey, raw = false } 
 
 export const api = {
   get: (path) => send(path),
-  post: (path, body, idempotencyKey) => send(path, { method: 'POST', body, idempotencyKey }),
+  post: (path, body, idempotencyKey, ifMatch) => send(path, { method: 'POST', body, idempotencyKey, ifMatch }),
   blob: async (path) => (await send(path, { raw: true })).blob(),
 };
 

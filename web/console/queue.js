@@ -30,14 +30,21 @@ form.addEventListener('submit', async (event) => {
   button.disabled = true;
   try {
     // The key is fixed when the dialog opens: pressing again after a lost answer applies the action once.
-    const state = await api.post(`/dossiers/${encodeURIComponent(row.code ?? row.reference)}/actions/${action}`, bodyOf(action, form), key);
+    const state = await api.post(`/dossiers/${encodeURIComponent(row.code ?? row.reference)}/actions/${action}`, bodyOf(action, form), key, row.etag);
     dialog.close();
     notice.textContent = `Đã thực hiện "${ACTION_LABELS[action]}" với hồ sơ ${state.code ?? state.reference}: ${STATUS_LABELS[state.status]}.`;
     document.querySelector(`tr[data-reference="${row.reference}"]`)?.remove();
     // The list is read from the record, which follows the workflow a moment later.
     setTimeout(() => void load(), 800);
   } catch (err) {
-    showError(actionError, err);
+    if (err.status === 412) {
+      // Someone else acted on it meanwhile: the officer decides again on the dossier as it is now.
+      dialog.close();
+      notice.textContent = `Hồ sơ ${row.code ?? row.reference} vừa được người khác cập nhật nên thao tác "${ACTION_LABELS[action]}" chưa được thực hiện. Danh sách đã được tải lại; vui lòng xem lại hồ sơ.`;
+      void load();
+    } else {
+      showError(actionError, err);
+    }
   } finally {
     button.disabled = false;
   }
