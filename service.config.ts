@@ -15,6 +15,9 @@ const envSchema = z.object({
    * process, on a persistent disk.
    */
   ACCESS_LOG_SPOOL_DIR: z.string().optional(),
+  /** A registry down at verification is asked again after this many seconds, then twice as long each time up to the maximum. */
+  VERIFICATION_RECHECK_FIRST_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  VERIFICATION_RECHECK_MAX_S: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** Where citizens reach the public lookup page, as printed in QR codes (e.g. https://dichvucong.example.gov.vn). */
   PUBLIC_BASE_URL: z.url().optional(),
@@ -100,3 +103,9 @@ export function loadServiceConfig(env: Record<string, string | undefined> = proc
   }
   return parsed.data;
 }
+
+/** The re-check schedule of a registry that was down at verification (domain/verification.ts). */
+export const recheckScheduleOf = (config: ServiceConfig) => ({
+  firstAfterMs: config.VERIFICATION_RECHECK_FIRST_S * 1000,
+  maxIntervalMs: Math.max(config.VERIFICATION_RECHECK_FIRST_S, config.VERIFICATION_RECHECK_MAX_S) * 1000,
+});

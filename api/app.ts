@@ -37,6 +37,7 @@ import { dossierSearchRoutes } from './routes/dossier-search';
 import { publicLookupRoutes } from './routes/public-lookup';
 import { statsRoutes } from './routes/stats';
 import { trackingRegisterRoutes } from './routes/tracking-register';
+import type { RecheckSchedule } from '../domain/verification';
 import { workQueueRoutes } from './routes/work-queue';
 
 export interface AppDeps {
@@ -64,6 +65,8 @@ export interface AppDeps {
    * when omitted (tests, benchmarks).
    */
   accessLogSpoolDir?: string;
+  /** How often a registry that was down at verification is asked again (VERIFICATION_RECHECK_*; domain/verification.ts's default). */
+  verificationRecheck?: RecheckSchedule;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -95,7 +98,14 @@ export async function buildApp(deps: AppDeps) {
   await app.register(accessLogPlugin, { db: deps.db, spoolDir: deps.accessLogSpoolDir ?? mkdtempSync(path.join(os.tmpdir(), 'gplx-access-log-')) });
 
   const calendars = createCalendarCache(deps.db);
-  const gateway = createDossierGateway({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue, calendars, signing: deps.signing });
+  const gateway = createDossierGateway({
+    client: deps.client,
+    db: deps.db,
+    taskQueue: deps.taskQueue,
+    calendars,
+    signing: deps.signing,
+    ...(deps.verificationRecheck ? { recheck: deps.verificationRecheck } : {}),
+  });
   await app.register(
     async (v1) => {
       await v1.register(authRoutes, { jwtSecret: deps.jwtSecret });

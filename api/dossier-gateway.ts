@@ -22,6 +22,7 @@ import { SEARCH_ATTRIBUTES } from '../temporal.config';
 import { FAILURE, WORKFLOW_TYPE, actionUpdates, stateQuery, type ActionRequest, type DossierInput } from '../workflows/definitions';
 import { signAction, type SigningKeyring } from '../temporal/action-signing';
 import type { CalendarCache } from './calendar-cache';
+import type { RecheckSchedule } from '../domain/verification';
 import { HttpError, notFound } from './errors';
 
 /** How long an officer's request waits for the workflow before being told to retry with the same key. */
@@ -30,7 +31,15 @@ const UPDATE_DEADLINE_MS = 30_000;
 const OUTAGE_RETRIES_PER_KEY = 20;
 
 /** The API's only door to Temporal: start, look up, act. Turns Temporal's failures into HTTP ones. */
-export function createDossierGateway(deps: { client: Client; db: Database; taskQueue: string; calendars: CalendarCache; signing: SigningKeyring }) {
+export function createDossierGateway(deps: {
+  client: Client;
+  db: Database;
+  taskQueue: string;
+  calendars: CalendarCache;
+  signing: SigningKeyring;
+  /** How often a registry that was down at verification is asked again (the workflow's default when absent). */
+  recheck?: RecheckSchedule;
+}) {
   const { client, db, calendars } = deps;
 
   /** A dossier from its record, with the calendar it is shown with (the record keeps none). */
@@ -56,6 +65,7 @@ export function createDossierGateway(deps: { client: Client; db: Database; taskQ
       application: submission.application,
       submittedAt: submission.submittedAt.toISOString(),
       procedure: RENEWAL_PROCEDURE,
+      ...(deps.recheck ? { recheck: deps.recheck } : {}),
     };
     try {
       // Duplicates start too: if the first request died between the insert and here, this one repairs it.

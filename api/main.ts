@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { openDatabase } from '../db/client';
-import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf } from '../service.config';
+import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
 import { loadSigningKeyring } from '../temporal/action-signing';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     temporalUiOrigins: config.TEMPORAL_UI_ORIGINS,
     logger: apiLoggerOptions(config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
+    verificationRecheck: recheckScheduleOf(config),
     accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });
   const close = async () => {

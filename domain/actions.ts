@@ -60,6 +60,8 @@ export const ACTION_BODIES = {
     })
     .strict(),
   withdraw: z.object({ reason: text('reason') }).strict(),
+  /** Asks the registries that could not be reached again, now rather than at the next background re-check. */
+  'recheck-verification': z.object({}).strict(),
   reschedule: z
     .object({ reason: text('reason'), newDueAt: z.iso.datetime({ offset: true }) })
     .strict(),

@@ -68,6 +68,15 @@ export const verificationFindingsSchema = z.object({
   health: healthFindingSchema.optional(),
   licence: licenceFindingSchema.optional(),
   completedAt: instant.optional(),
+  recheck: z
+    .object({
+      pending: z.boolean().describe('a registry has not answered yet: checked again in the background; approval waits for it'),
+      rounds: z.number().int(),
+      nextAt: instant.optional(),
+      lastAt: instant.optional(),
+    })
+    .optional()
+    .describe('present when a registry could not be asked at verification'),
 });
 
 const SYSTEM_ACTIONS = ['submit', 'verify', 'verified', 'deadline-moved', 'apology-required', 'late', 'payment-reminder', 'time-limit'] as const;

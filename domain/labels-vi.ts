@@ -53,6 +53,7 @@ export const ACTION_LABELS: Record<Transition['action'], string> = {
   'hand-over': 'Trả kết quả tại quầy',
   'confirm-delivery': 'Xác nhận phát',
   withdraw: 'Rút hồ sơ',
+  'recheck-verification': 'Kiểm tra lại xác minh',
   reschedule: 'Hẹn lại ngày trả',
   'deadline-moved': 'Điều chỉnh ngày hẹn',
   'apology-required': 'Phải xin lỗi (mẫu 04)',

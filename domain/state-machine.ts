@@ -2,6 +2,7 @@ import type { ActionBody, ActionName } from './actions';
 import type { DossierState } from './dossier-state';
 import { isTerminal, type DossierStatus } from './dossier-status';
 import type { Actor, Role } from './roles';
+import { isUnavailable, verificationPending } from './verification';
 
 /**
  * Who may take which action from which state (SPEC 2). Pure: the workflow's Update validators
@@ -17,6 +18,8 @@ interface Rule<A extends ActionName> {
    * like a wrong role (403), not like a wrong state.
    */
   who?: (state: DossierState, actor: Actor, body: ActionBody<A>) => string | undefined;
+  /** Whether the action is offered at all in this dossier (beyond its state): one that only makes sense sometimes is not shown otherwise. */
+  offered?: (state: DossierState) => boolean;
   /** A reason the action is refused in this particular dossier, or undefined when it may go ahead. */
   check?: (state: DossierState, actor: Actor, body: ActionBody<A>, now: number) => string | undefined;
 }
@@ -33,6 +36,15 @@ const BEFORE_APPROVAL: DossierStatus[] = [
 
 const ONE_SUPPLEMENT_ONLY =
   'a supplement has already been requested for this dossier; Decree 118/2025 art. 11 allows one request';
+
+/** Why approval waits: which registry has not answered, in the words the console shows. */
+const VERIFICATION_OWED = (s: DossierState) => {
+  const missing = [
+    isUnavailable(s.verification.health) ? 'the health certificate (health registry)' : undefined,
+    isUnavailable(s.verification.licence) ? 'the licence and violation record (traffic-police registry)' : undefined,
+  ].filter(Boolean);
+  return `${missing.join(' and ')} could not be checked yet: approval waits until the registry answers (re-checked automatically${s.verification.recheck?.nextAt ? ` at ${s.verification.recheck.nextAt}` : ''}; an officer may re-check now)`;
+};
 
 export const RULES: { [A in ActionName]: Rule<A> } = {
   receive: {
@@ -59,7 +71,11 @@ export const RULES: { [A in ActionName]: Rule<A> } = {
     who: (s, a) => (s.assignee !== a.username ? `only the assigned appraiser (${s.assignee ?? 'nobody'}) may appraise this dossier` : undefined),
     check: (s, _a, b) => (b.outcome === 'supplement' && s.supplement ? ONE_SUPPLEMENT_ONLY : undefined),
   },
-  approve: { roles: ['leader'], from: ['AWAITING_APPROVAL'] },
+  approve: {
+    roles: ['leader'],
+    from: ['AWAITING_APPROVAL'],
+    check: (s) => (verificationPending(s.verification) ? VERIFICATION_OWED(s) : undefined),
+  },
   'send-back': { roles: ['leader'], from: ['AWAITING_APPROVAL'] },
   'record-payment': {
     roles: ['accountant', 'integrator'],
@@ -93,6 +109,12 @@ export const RULES: { [A in ActionName]: Rule<A> } = {
         : `tracking number ${b.trackingNumber} does not belong to this dossier`,
   },
   withdraw: { roles: ['integrator'], from: BEFORE_APPROVAL },
+  'recheck-verification': {
+    roles: ['one_stop_officer', 'leader'],
+    from: ['AWAITING_RECEIPT', 'AWAITING_SUPPLEMENT', 'RECEIVED', 'IN_APPRAISAL', 'AWAITING_APPROVAL'],
+    offered: (s) => verificationPending(s.verification),
+    check: (s) => (verificationPending(s.verification) ? undefined : 'both registries have answered: there is nothing to check again'),
+  },
   reschedule: {
     roles: ['leader'],
     from: ['RECEIVED', 'IN_APPRAISAL', 'AWAITING_APPROVAL', 'AWAITING_PAYMENT', 'AWAITING_SUPPLEMENT'],
@@ -139,6 +161,6 @@ export function judgeAction<A extends ActionName>(
 export function availableActions(state: DossierState, actor: Actor): ActionName[] {
   return (Object.keys(RULES) as ActionName[]).filter((a) => {
     const rule = RULES[a];
-    return rule.from.includes(state.status) && rule.roles.some((r) => actor.roles.includes(r));
+    return rule.from.includes(state.status) && rule.roles.some((r) => actor.roles.includes(r)) && (rule.offered?.(state) ?? true);
   });
 }

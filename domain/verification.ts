@@ -45,4 +45,35 @@ export interface VerificationFindings {
   health?: HealthFinding;
   licence?: LicenceFinding;
   completedAt?: string;
+  /** Set when a registry could not be asked (dossiers started before re-checking never have it). */
+  recheck?: VerificationRecheck;
 }
+
+/**
+ * A check that found a registry unavailable is not a check done: it is tried again in the
+ * background, with a growing pause, until both registries have answered; the officer may ask for
+ * it at once (`recheck-verification`), and approval waits for it (SPEC 2: the leader decides on
+ * the findings, so they must exist).
+ */
+export interface VerificationRecheck {
+  /** A registry has still not answered. */
+  pending: boolean;
+  /** Re-checks made so far. */
+  rounds: number;
+  /** When the background re-check runs next, while pending. */
+  nextAt?: string;
+  /** When the last re-check ran. */
+  lastAt?: string;
+}
+
+/** How often the background re-check runs: after `firstAfterMs`, then twice as long each time, up to `maxIntervalMs`. */
+export interface RecheckSchedule {
+  firstAfterMs: number;
+  maxIntervalMs: number;
+}
+export const DEFAULT_RECHECK_SCHEDULE: RecheckSchedule = { firstAfterMs: 60_000, maxIntervalMs: 30 * 60_000 };
+
+export const isUnavailable = (f: { outcome: string } | undefined) => f?.outcome === 'unavailable';
+
+/** Whether a registry check is still owed to this dossier. */
+export const verificationPending = (v: VerificationFindings) => v.recheck?.pending === true;

@@ -8,7 +8,7 @@ import { createAccountDirectory } from '../api/auth/accounts';
 import { buildApp } from '../api/app';
 import { LOG_REDACTION, apiLoggerOptions } from '../api/logging';
 import { openDatabase } from '../db/client';
-import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf } from '../service.config';
+import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
@@ -130,6 +130,7 @@ async function main(): Promise<void> {
     ],
     logger: apiLoggerOptions(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
+    verificationRecheck: recheckScheduleOf(config),
     accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -5,6 +5,7 @@ import type { Application } from '../domain/application';
 import type { ActionResult, DossierState, Transition } from '../domain/dossier-state';
 import type { ActionSignature } from '../domain/action-signature';
 import type { ProcedureVersion } from '../domain/procedure';
+import type { RecheckSchedule } from '../domain/verification';
 import type { Actor } from '../domain/roles';
 
 /** The messages a renewal dossier understands; clients import these, never the workflow itself. */
@@ -19,6 +20,13 @@ export const WORKFLOW_TYPE = 'renewalDossier';
  */
 export const SLIM_HISTORY = 'slim-history';
 
+/**
+ * Patch: a registry found unavailable at verification is re-checked in the background until it
+ * answers, and approval waits for it. Marked where the first check comes back unavailable, so
+ * dossiers verified before it replay as recorded.
+ */
+export const VERIFICATION_RECHECK = 'verification-recheck';
+
 /** What a closed dossier's workflow returns: enough to name it; its record holds the rest. */
 export interface DossierOutcome {
   reference: string;
@@ -31,6 +39,8 @@ export interface DossierInput {
   application: Application;
   submittedAt: string;
   procedure: ProcedureVersion;
+  /** How often a registry that could not be reached is asked again (domain/verification.ts's default when absent). */
+  recheck?: RecheckSchedule;
 }
 
 export interface ActionRequest<A extends ActionName = ActionName> {

@@ -23,10 +23,10 @@ import { submittedDossier, summaryOf, type ActionResult, type DossierState, type
 import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
 import type { Role } from '../domain/roles';
 import { judgeAction } from '../domain/state-machine';
-import type { HealthFinding, LicenceFinding } from '../domain/verification';
+import { DEFAULT_RECHECK_SCHEDULE, isUnavailable, type HealthFinding, type LicenceFinding, type RecheckSchedule } from '../domain/verification';
 import { DAY_MS, localIso, workingCalendar, type WorkingCalendar } from '../domain/working-time';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
-import { FAILURE, SLIM_HISTORY, actionUpdates, calendarChangedSignal, stateQuery, type ActionRequest, type AuditSinks, type DossierInput, type DossierOutcome } from './definitions';
+import { FAILURE, SLIM_HISTORY, VERIFICATION_RECHECK, actionUpdates, calendarChangedSignal, stateQuery, type ActionRequest, type AuditSinks, type DossierInput, type DossierOutcome } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -35,6 +35,17 @@ const registries = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 });
+
+/**
+ * The re-check of a registry that was down: a few quick attempts per round, since rounds repeat
+ * (and an officer who asks for one waits for its answer).
+ */
+const recheckRegistries = proxyActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+/** How long an officer's `recheck-verification` waits for the round it asked for: the round's attempts fit in it. */
+const RECHECK_ANSWER_WITHIN = '20 seconds';
 
 /** Steps an officer is waiting on over HTTP: bounded, so a dead service answers instead of hanging. */
 const services = proxyActivities<Activities>({
@@ -92,6 +103,9 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
   /** Bumped by every change the timers depend on, so the clock loop re-arms them and the record follows. */
   let revision = 0;
   let calendarChange: string | undefined;
+  /** Officers' requests for a re-check of the registries, and the re-check rounds run: the one wakes the loop, the other answers them. */
+  let recheckAsked = 0;
+  let recheckRounds = 0;
   /** How far the record has followed; while it cannot be written, actions answer without waiting for it. */
   const recorded = { revision: 0, failing: false };
   const calendar = (): WorkingCalendar => workingCalendar(state.calendar!);
@@ -296,6 +310,12 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
       state.withdrawal = { reason: body.reason, at: now() };
       moveTo('WITHDRAWN', 'withdraw', by, body.reason);
     },
+    async 'recheck-verification'() {
+      const before = recheckRounds;
+      recheckAsked++;
+      // Answered with the new findings when the registries answer now; otherwise still pending, and the background goes on.
+      await condition(() => recheckRounds !== before, RECHECK_ANSWER_WITHIN);
+    },
     async reschedule(body, by) {
       const to = new Date(body.newDueAt).toISOString();
       state.apology!.reschedule = { by: by.username, at: now(), reason: body.reason, from: state.dueAt!, to };
@@ -384,12 +404,20 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
   ]);
   state.verification = { health, licence, completedAt: now() };
   state.calendar = snapshot!;
+  // A registry that could not be asked is asked again until it answers, and approval waits for it
+  // (issue 12); a dossier whose history has no such marker goes on as it always did.
+  let rechecking: Promise<void> | undefined;
+  if ((isUnavailable(health) || isUnavailable(licence)) && patched(VERIFICATION_RECHECK)) {
+    const schedule = input.recheck ?? DEFAULT_RECHECK_SCHEDULE;
+    state.verification.recheck = { pending: true, rounds: 0, nextAt: new Date(Date.now() + schedule.firstAfterMs).toISOString() };
+    rechecking = recheckVerification(schedule);
+  }
   if (state.status === 'VERIFYING') {
     moveTo('AWAITING_RECEIPT', 'verified', SYSTEM, summarise(health, licence));
     settle();
   }
 
-  await Promise.all([slim ? runClock() : runClockV1(), recording ?? keepRecordV1()]);
+  await Promise.all([slim ? runClock() : runClockV1(), recording ?? keepRecordV1(), rechecking]);
   await condition(allHandlersFinished);
   return { reference: state.reference, code: state.code, status: state.status };
 
@@ -564,13 +592,44 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     return candidates.sort((a, b) => a.at - b.at)[0];
   }
 
-  async function checkHealth(): Promise<HealthFinding> {
+  /**
+   * Asks the registries that have not answered again: after a pause that doubles each round, or at
+   * once when an officer asks, until both have answered or the dossier is closed. Each round
+   * replaces the unavailable findings with what the registries say now.
+   */
+  async function recheckVerification(schedule: RecheckSchedule): Promise<void> {
+    let pause = schedule.firstAfterMs;
+    const owed = state.verification.recheck!;
+    while (owed.pending && !isTerminal(state.status)) {
+      const asked = recheckAsked;
+      await condition(() => recheckAsked !== asked || isTerminal(state.status), pause);
+      if (isTerminal(state.status)) return;
+      const v = state.verification;
+      const [health, licence] = await Promise.all([
+        isUnavailable(v.health) ? checkHealth(recheckRegistries) : Promise.resolve(v.health!),
+        isUnavailable(v.licence) ? checkLicence(recheckRegistries) : Promise.resolve(v.licence!),
+      ]);
+      v.health = health;
+      v.licence = licence;
+      owed.rounds++;
+      owed.lastAt = now();
+      owed.pending = isUnavailable(health) || isUnavailable(licence);
+      pause = Math.min(pause * 2, schedule.maxIntervalMs);
+      if (owed.pending) owed.nextAt = new Date(Date.now() + pause).toISOString();
+      else delete owed.nextAt;
+      recheckRounds++;
+      revision++;
+      settle();
+    }
+  }
+
+  async function checkHealth(via = registries): Promise<HealthFinding> {
     const { applicant, licence, healthCertificateId } = input.application;
     if (CLASSES_WITHOUT_HEALTH_CERTIFICATE.has(licence.class)) {
       return { outcome: 'not_required', issues: [], checkedAt: now() };
     }
     try {
-      return await registries.checkHealthCertificate({
+      return await via.checkHealthCertificate({
         citizenId: applicant.citizenId,
         licenceClass: licence.class,
         healthCertificateId,
@@ -582,10 +641,10 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     }
   }
 
-  async function checkLicence(): Promise<LicenceFinding> {
+  async function checkLicence(via = registries): Promise<LicenceFinding> {
     const { applicant, licence } = input.application;
     try {
-      return await registries.checkLicenceRecord({ citizenId: applicant.citizenId, licenceNumber: licence.number, at: now() });
+      return await via.checkLicenceRecord({ citizenId: applicant.citizenId, licenceNumber: licence.number, at: now() });
     } catch (err) {
       log.warn('traffic-police registry unavailable', { reference: state.reference });
       return { outcome: 'unavailable', issues: [], flags: [], unresolvedViolations: [], error: causeOf(err), checkedAt: now() };

@@ -27,6 +27,7 @@ const SUMMARIES: Record<ActionName, string> = {
   'hand-over': 'Hand the licence over at the counter',
   'confirm-delivery': 'The postal service reports delivery (or a failed delivery)',
   withdraw: 'The citizen withdraws the dossier (until approval)',
+  'recheck-verification': 'Ask a registry that could not be reached at verification again, now (it is re-checked in the background anyway); approval waits until both have answered',
   reschedule: 'Set a new appointment after the apology (form 04), once per dossier',
 };
 

@@ -11,6 +11,7 @@ import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { offeredActions, queueCriteria } from '../../domain/work-queue';
 import { actorOf } from '../auth/plugin';
 import { etagOf } from '../revision-etag';
+import { verificationPending } from '../../domain/verification';
 import { agenciesInScope } from '../auth/scope';
 
 const WORKERS = ['one_stop_officer', 'appraiser', 'leader', 'accountant'] as const;
@@ -30,6 +31,7 @@ const queueItem = z.object({
   deliveryMethod: z.enum(['post', 'counter']),
   fee: z.number().int().describe('VND: the fee notice’s amount, or the procedure’s fee before one is issued'),
   apologyDue: z.boolean().describe('an apology (form 04) and a new appointment are due'),
+  verificationPending: z.boolean().describe('a registry could not be reached at verification and has not answered since: re-checked in the background, approval waits'),
   actions: z.array(z.enum(ACTION_NAMES)).min(1).describe('the actions the caller may take on it'),
   etag: z.string().describe('the revision this row shows: send it as If-Match with an action, so one taken on a dossier that has changed since is refused (412)'),
 });
@@ -85,6 +87,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (a
               deliveryMethod: application.delivery.method,
               fee: state.feeNotice?.amount ?? state.procedure.feeVnd,
               apologyDue: Boolean(state.apology && !state.apology.reschedule),
+              verificationPending: verificationPending(state.verification),
               actions,
               etag: etagOf(revision),
             },

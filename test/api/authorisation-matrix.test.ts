@@ -392,6 +392,7 @@ const ACTIONS: Record<ActionName, readonly Kind[]> = {
   'hand-over': ['officer'],
   'confirm-delivery': ['integrator', 'portal'],
   withdraw: ['integrator', 'portal'],
+  'recheck-verification': ['officer', 'leader'],
   reschedule: ['leader'],
 };
 
@@ -813,6 +814,8 @@ describe.each([
     d.id = received!.code as string;
     await step(d, { action: 'assign', body: (c) => ({ appraiser: appraiserFor(c, d) }), performer: leaderOf(agency), after: 'IN_APPRAISAL' });
     d.assignee = caller(appraiserOf(agency)).username;
+    // Both registries answered at verification: the officer and the leader are refused by the state machine (409), past authorisation.
+    await step(d, { action: 'recheck-verification', body: () => ({}), probes: [officerOf(agency), leaderOf(agency)].map((c) => ({ caller: c, body: {}, expect: NOT_ALLOWED })) });
     const reschedule = { reason: 'quá tải', newDueAt: '2099-01-05T10:00:00+07:00' };
     // No apology is due yet: the leader is refused by the state machine (409), past authorisation.
     await step(d, { action: 'reschedule', body: () => reschedule, probes: [{ caller: leaderOf(agency), body: reschedule, expect: NOT_ALLOWED }] });

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 type Handle = WorkflowHandle;
-const { submit, stateOf, waitFor, act } = workflowDriver(() => stack);
+const { submit, stateOf, until, waitFor, act } = workflowDriver(() => stack);
 
 /** Asserts the action is refused with a reason containing `reason`, and that nothing changed. */
 async function expectRefused<A extends ActionName>(h: Handle, action: A, actor: Actor, body: ActionBody<A> | Record<string, unknown>, reason: RegExp) {
@@ -234,5 +234,51 @@ describe('renewal dossier workflow', () => {
     stack.simulators.faults.clear();
     expect(s.verification.health).toMatchObject({ outcome: 'unavailable' });
     expect(s.verification.licence?.outcome).toBe('clear');
+  });
+});
+
+describe('a registry that was down at verification (issue 12, item 2)', () => {
+  it('is asked again in the background until it answers', async () => {
+    stack.simulators.faults.inject({ service: 'police-registry', mode: 'error', count: 1000 });
+    const h = await submit();
+    await stack.env.sleep('5 minutes'); // the first check's retries give up
+    const verified = await waitFor(h, 'AWAITING_RECEIPT');
+    expect(verified.verification.licence?.outcome).toBe('unavailable');
+    expect(verified.verification.recheck?.pending).toBe(true);
+    // Still down at the first re-checks: still pending, asked less and less often.
+    await stack.env.sleep('3 minutes');
+    const still = await until(h, (s) => (s.verification.recheck?.rounds ?? 0) >= 1, 're-checked once');
+    expect(Date.parse(still.verification.recheck!.nextAt!) - Date.parse(still.verification.recheck!.lastAt!)).toBeGreaterThanOrEqual(2 * 60_000);
+    expect(still.verification.recheck?.pending).toBe(true);
+    expect(Date.parse(still.verification.recheck!.nextAt!)).toBeGreaterThan(Date.parse(still.verification.recheck!.lastAt!));
+    stack.simulators.faults.clear();
+    await stack.env.sleep('2 hours');
+    const done = await until(h, (s) => s.verification.recheck?.pending === false, 're-checked with an answer');
+    expect(done.verification.licence?.outcome).toBe('clear');
+    expect(done.verification.recheck?.nextAt).toBeUndefined();
+    expect(done.status).toBe('AWAITING_RECEIPT');
+  });
+
+  it('keeps approval waiting until it has answered, and an officer may re-check at once', async () => {
+    stack.simulators.faults.inject({ service: 'health-registry', mode: 'error', count: 1000 });
+    const h = await submit();
+    await stack.env.sleep('5 minutes');
+    await waitFor(h, 'AWAITING_RECEIPT');
+    // Received and appraised meanwhile: the officer decides on what is known.
+    await act(h, 'receive', actors.officer, {});
+    await act(h, 'assign', actors.leader, { appraiser: 'thamdinh' });
+    await act(h, 'appraise', actors.appraiser, { outcome: 'pass' });
+    await expectRefused(h, 'approve', actors.leader, {}, /health certificate \(health registry\) could not be checked yet/);
+    // Asked while the registry is still down: answered, still pending.
+    const asked = await act(h, 'recheck-verification', actors.officer, {});
+    expect(asked.verification.recheck).toMatchObject({ pending: true });
+    expect(asked.verification.recheck!.rounds).toBeGreaterThanOrEqual(1);
+    stack.simulators.faults.clear();
+    const answered = await act(h, 'recheck-verification', actors.leader, {});
+    // Answered (clear, or a problem the officer sees: the test server's clock has run far ahead of the fixture's certificate).
+    expect(answered.verification.health?.outcome).not.toBe('unavailable');
+    expect(answered.verification.recheck?.pending).toBe(false);
+    await expectRefused(h, 'recheck-verification', actors.officer, {}, /nothing to check again/);
+    expect((await act(h, 'approve', actors.leader, {})).status).toBe('AWAITING_PAYMENT');
   });
 });

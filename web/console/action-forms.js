@@ -48,6 +48,8 @@ export const ACTION_FORMS = {
     defaults: (row) => ({ amount: row.fee }),
   },
   ship: { fields: [], body: () => ({}) },
+  // Nothing to ask: the registries are asked again now, and the answer shows what they said.
+  'recheck-verification': { fields: [], body: () => ({}) },
   'hand-over': { fields: [NOTE], body: (f) => ({ note: optional(f.note) }) },
   reschedule: {
     fields: [field('newDueAt', 'Ngày giờ hẹn mới (giờ Việt Nam)', 'input', { type: 'datetime-local', required: true }), field('reason', 'Lý do', 'textarea', { required: true })],

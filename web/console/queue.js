@@ -56,7 +56,14 @@ function renderRow(row) {
     { class: row.late ? 'late' : undefined, dataset: { reference: row.reference, code: row.code ?? '' } },
     el('td', {}, row.code ? el('a', { href: `/console/dossier.html?code=${encodeURIComponent(row.code)}` }, row.code) : el('span', { class: 'muted' }, row.reference)),
     el('td', {}, row.applicantName ?? '—'),
-    el('td', {}, STATUS_LABELS[row.status], row.apologyDue ? el('span', { class: 'badge late' }, ' Cần xin lỗi, hẹn lại') : null),
+    el(
+      'td',
+      {},
+      STATUS_LABELS[row.status],
+      row.apologyDue ? el('span', { class: 'badge late' }, ' Cần xin lỗi, hẹn lại') : null,
+      // Why approval is refused for now: a registry has not answered, and is asked again in the background.
+      row.verificationPending ? el('span', { class: 'badge late', title: 'Cơ sở dữ liệu sức khoẻ hoặc vi phạm giao thông chưa phản hồi; hệ thống tự kiểm tra lại. Chưa thể phê duyệt cho đến khi có kết quả.' }, ' Chưa xác minh xong') : null,
+    ),
     el('td', {}, row.dueAt ? localTime(row.dueAt) : el('span', { class: 'muted' }, 'chưa tiếp nhận'), row.late ? el('span', { class: 'badge late' }, ' Trễ hạn') : null),
     el(
       'td',
