@@ -16,7 +16,7 @@ import { loadSigningKeyring } from '../temporal/action-signing';
 import { workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createWorker } from '../workers/create-worker';
-import { workerBuildId } from '../temporal/workflow-bundle';
+import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
 import { startHistoryArchiver } from '../audit/history-archiver';
 import { secureDataDir } from './data-dir';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     await running;
     await nativeConnection.close();
   });
-  log(`worker polling task queue ${temporal.taskQueue}`);
+  log(`worker polling task queue ${temporal.taskQueue} (workflow bundle: ${bundleSource()})`);
 
   const connection = await Connection.connect({ address: temporal.address });
   stops.push(() => connection.close());

@@ -8,7 +8,7 @@ import { serviceClient } from '../temporal/client';
 import { loadSigningKeyring } from '../temporal/action-signing';
 import { workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
-import { workerBuildId } from '../temporal/workflow-bundle';
+import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
 import { createWorker } from './create-worker';
 import { startHistoryArchiver } from '../audit/history-archiver';
 
@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     fallbackBuildId: await workerBuildId(),
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
-  await worker.run();
+  const running = worker.run();
+  // A bundle built at start-up means the checkout changed since `npm run build:workflows`: said, since it costs every restart seconds.
+  console.log(`worker polling ${temporal.taskQueue} ${(performance.now() / 1000).toFixed(1)} s after its start (workflow bundle: ${bundleSource()})`);
+  await running;
   await archiver.stop();
   await clientConnection.close();
   await connection.close();
