@@ -1,8 +1,11 @@
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { archiveHistory, dossiersAwaitingArchive, type ClosedCursor } from '../db/history-archive';
 import { buildIdsOf, canonicalHistoryJSON, executionOf, isClosed, sha256 } from './history-json';
 import { temporalHistory } from './dossier-history';
+import { replayHistory } from './replay';
+import { reconcileTransitions } from '../db/transition-reconcile';
 
 /**
  * Copies each closed dossier's event history from Temporal into PostgreSQL (`workflow_histories`)
@@ -23,6 +26,8 @@ export interface ArchivePass {
   /** Temporal no longer has it (archiver down longer than the retention): cannot be archived. */
   forgotten: string[];
   failed: { reference: string; error: string }[];
+  /** Dossiers whose recorded transitions differed from their history's replay, and how many were set right. */
+  reconciled?: { reference: string; transitions: number }[];
   /**
    * The last of the forgotten dossiers this pass began with, in archiving order: nothing before it
    * is left to archive, so the next pass may start after it. Undefined when the pass's first
@@ -36,6 +41,11 @@ export interface ArchiverDeps {
   db: Database;
   /** Stored when a history names no build (a server that does not stamp WorkflowTaskCompleted events). */
   fallbackBuildId?: string;
+  /**
+   * Opens the histories' payloads for the replay that checks the record against the history before
+   * it is final (db/transition-reconcile.ts); without it the record is archived as it is.
+   */
+  dataConverter?: DataConverter;
   /** Dossiers per pass. */
   batchSize?: number;
   log?: { info(message: string): void; warn(message: string): void };
@@ -82,6 +92,17 @@ export async function archiveClosedDossiers(deps: ArchiverDeps, skip: ReadonlySe
         closedAt: closedAt ? new Date(Number(closedAt.seconds ?? 0) * 1000 + Math.floor((closedAt.nanos ?? 0) / 1e6)) : new Date(),
       });
       pass.archived.push(dossier.reference);
+      if (deps.dataConverter) {
+        // Before the record is final, it tells each step's time as the history does (the auditor's replay).
+        const report = await replayHistory({ label: dossier.reference, history }, { dataConverter: deps.dataConverter });
+        if (report.verdict === 'deterministic') {
+          const corrected = await reconcileTransitions(deps.db, dossier.reference, report.timeline);
+          if (corrected) {
+            pass.reconciled = [...(pass.reconciled ?? []), { reference: dossier.reference, transitions: corrected }];
+            deps.log?.warn(`dossier ${dossier.reference}: ${corrected} recorded transition(s) differed from the history and were set to what its replay gives`);
+          }
+        }
+      }
     } catch (err) {
       leading = false;
       pass.failed.push({ reference: dossier.reference, error: err instanceof Error ? err.message : String(err) });

@@ -13,7 +13,7 @@ import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
 import { loadSigningKeyring } from '../temporal/action-signing';
-import { workerDataConverter } from '../temporal/data-converter';
+import { serviceDataConverter, workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createWorker } from '../workers/create-worker';
 import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   stops.push(() => connection.close());
   const client = serviceClient(connection, temporal.namespace, keyring);
   // Closed dossiers' histories go to the database before Temporal's retention (24 h here) drops them.
-  const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: await workerBuildId(), log: { info: log, warn: (m) => logger.warn(m) } });
+  const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: await workerBuildId(), dataConverter: serviceDataConverter(keyring), log: { info: log, warn: (m) => logger.warn(m) } });
   stops.push(() => archiver.stop());
   const demo = config.NODE_ENV !== 'production';
   const app = await buildApp({

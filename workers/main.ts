@@ -6,7 +6,7 @@ import { loadServiceConfig } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
 import { loadSigningKeyring } from '../temporal/action-signing';
-import { workerDataConverter } from '../temporal/data-converter';
+import { serviceDataConverter, workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
 import { createWorker } from './create-worker';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     client: serviceClient(clientConnection, temporal.namespace, keyring),
     db: database.db,
     fallbackBuildId: await workerBuildId(),
+    dataConverter: serviceDataConverter(keyring),
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
   const running = worker.run();

@@ -13,6 +13,7 @@ import { HistoryFormatError, buildIdsOf, historyFromJSON, historyHash, historyTo
 import { replayHistory, type ReplayReport } from '../../audit/replay';
 import { actorOf } from '../auth/plugin';
 import { coversAgency, dossierInScope } from '../auth/scope';
+import { reconcileTransitions } from '../../db/transition-reconcile';
 import { HttpError, notFound } from '../errors';
 
 const AUDITORS = ['auditor', 'admin'] as const;
@@ -214,6 +215,11 @@ export const auditRoutes: FastifyPluginAsyncZod<{ client: Client; db: Database; 
         meta = { source: 'request', sha256: historyHash(history), events: history.events?.length ?? 0, closed: false, workerBuildIds: [] };
       }
       const report: ReplayReport = await limit(() => replayHistory({ label: meta.code ?? meta.reference ?? 'request', history }, { dataConverter }));
+      // An auditor never sees two versions of a step: where the record differs from the replay, the history wins.
+      if (meta.source !== 'request' && meta.reference && report.verdict === 'deterministic') {
+        const corrected = await reconcileTransitions(db, meta.reference, report.timeline);
+        if (corrected) request.log.warn({ reference: meta.reference, corrected }, 'recorded transitions differed from the history; set to the replay');
+      }
       const builds = meta.source === 'request' ? buildIdsOf(history) : meta.workerBuildIds;
       return {
         ...meta,
