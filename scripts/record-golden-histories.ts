@@ -285,6 +285,38 @@ export const PATHS: Path[] = [
       return h;
     },
   },
+  {
+    name: 'verification-recheck',
+    description:
+      'the traffic-police registry down at verification (finding "unavailable", a re-check owed): received and appraised meanwhile, ' +
+      'approval refused while the check is owed, re-checked at once by the officer while still down, then answered by the background ' +
+      're-check once the registry is back; approved, paid online and delivered by post',
+    async run(ctx) {
+      const { act } = ctx.driver;
+      const { faults } = ctx.stack.simulators;
+      faults.inject({ service: 'police-registry', mode: 'error', count: 1000 });
+      const h = await ctx.driver.submit();
+      await ctx.stack.env.sleep('5 minutes');
+      await ctx.driver.waitFor(h, 'AWAITING_RECEIPT');
+      await act(h, 'receive', actors.officer, {});
+      await act(h, 'assign', actors.leader, { appraiser: 'thamdinh' });
+      await act(h, 'appraise', actors.appraiser, { outcome: 'pass' });
+      const refused = await act(h, 'approve', actors.leader, {}).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) throw new Error('approve succeeded while a registry check was owed');
+      await act(h, 'recheck-verification', actors.officer, {});
+      faults.clear();
+      await ctx.stack.env.sleep('1 hour');
+      await ctx.driver.until(h, (s) => s.verification.recheck?.pending === false, 'answered by the background re-check');
+      await act(h, 'approve', actors.leader, {});
+      await act(h, 'record-payment', actors.integrator, { amount: 135_000, method: 'online', transactionRef: 'PG-RECHECK' });
+      const { shipment } = await act(h, 'ship', actors.officer, {});
+      await act(h, 'confirm-delivery', actors.integrator, { trackingNumber: shipment!.trackingNumber });
+      return h;
+    },
+  },
 ];
 
 /** What CI checks each replay against: the timeline the live run ended with. */
