@@ -8,7 +8,6 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Database } from '../db/client';
 import type { SigningKeyring } from '../temporal/action-signing';
 import type { PayloadKeyring } from '../temporal/payload-keys';
-import { ping } from '../db/client';
 import type { AccountDirectorySource } from './auth/accounts';
 import { accessLogPlugin } from './access-log';
 import { authPlugin } from './auth/plugin';
@@ -38,6 +37,7 @@ import { publicLookupRoutes } from './routes/public-lookup';
 import { statsRoutes } from './routes/stats';
 import { trackingRegisterRoutes } from './routes/tracking-register';
 import type { RecheckSchedule } from '../domain/verification';
+import { healthRoutes } from './routes/health';
 import { workQueueRoutes } from './routes/work-queue';
 
 export interface AppDeps {
@@ -133,10 +133,6 @@ export async function buildApp(deps: AppDeps) {
 
   await registerConsole(app);
 
-  app.get('/health', { schema: { hide: true } }, async () => {
-    await ping(deps.db);
-    await deps.client.connection.ensureConnected();
-    return { status: 'ok' };
-  });
+  await app.register(healthRoutes, { client: deps.client, db: deps.db });
   return app;
 }

@@ -366,7 +366,7 @@ const ROUTES: Record<string, Row> = {
 
 /** The pages outside the API: public, nothing behind them but static files, the OpenAPI document and a health check. */
 const PUBLIC_PAGES = new Set([
-  'GET /', 'GET /health', 'GET /favicon.ico', 'GET /vendor/chart.umd.min.js',
+  'GET /', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /favicon.ico', 'GET /vendor/chart.umd.min.js',
   'GET /console/labels.js', 'GET /console/*',
   'GET /tra-cuu', 'GET /tra-cuu/{}', 'GET /tra-cuu/assets/*',
   // The codec endpoint's CORS preflight (@fastify/cors): it carries no credentials by definition.

@@ -53,6 +53,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL down', () => {
       expect(res.json<{ error: { code: string } }>().error.code).toBe('DEPENDENCY_UNAVAILABLE');
     }
     expect(elapsed).toBeLessThan(8_000);
+    // The readiness probe says which dependency is down.
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ dependencies: { temporal: 'up', database: 'down' } });
 
     await stack.databaseProxy!.restore();
     const again = await officer.get(reference);
