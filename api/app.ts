@@ -38,6 +38,7 @@ import { statsRoutes } from './routes/stats';
 import { trackingRegisterRoutes } from './routes/tracking-register';
 import type { RecheckSchedule } from '../domain/verification';
 import { healthRoutes } from './routes/health';
+import { registerMetrics } from './metrics';
 import { workQueueRoutes } from './routes/work-queue';
 
 export interface AppDeps {
@@ -67,6 +68,8 @@ export interface AppDeps {
   accessLogSpoolDir?: string;
   /** How often a registry that was down at verification is asked again (VERIFICATION_RECHECK_*; domain/verification.ts's default). */
   verificationRecheck?: RecheckSchedule;
+  /** The bearer token a Prometheus scraper sends to GET /metrics (METRICS_TOKEN); open when absent. */
+  metricsToken?: string;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -96,6 +99,8 @@ export async function buildApp(deps: AppDeps) {
 
   // Before the routes, so its hook covers every one of them.
   await app.register(accessLogPlugin, { db: deps.db, spoolDir: deps.accessLogSpoolDir ?? mkdtempSync(path.join(os.tmpdir(), 'gplx-access-log-')) });
+  // Beside it, so its hooks time every route registered below.
+  await registerMetrics(app, { db: deps.db, ...(deps.metricsToken ? { token: deps.metricsToken } : {}) });
 
   const calendars = createCalendarCache(deps.db);
   const gateway = createDossierGateway({

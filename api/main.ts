@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     logger: apiLoggerOptions(config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
     verificationRecheck: recheckScheduleOf(config),
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
     accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });
   const close = async () => {

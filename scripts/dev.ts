@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     logger: apiLoggerOptions(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
     verificationRecheck: recheckScheduleOf(config),
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
     accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });
   await app.listen({ host: config.HOST, port: config.PORT });

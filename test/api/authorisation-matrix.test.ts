@@ -364,9 +364,9 @@ const ROUTES: Record<string, Row> = {
   'GET /api/v1/admin/access-log': { target: 'none', allow: ADMINS, own: '200' },
 };
 
-/** The pages outside the API: public, nothing behind them but static files, the OpenAPI document and a health check. */
+/** The pages outside the API: public, nothing behind them but static files, the OpenAPI document, the health probes and the metrics (counts only; METRICS_TOKEN guards them when set). */
 const PUBLIC_PAGES = new Set([
-  'GET /', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /favicon.ico', 'GET /vendor/chart.umd.min.js',
+  'GET /', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /favicon.ico', 'GET /vendor/chart.umd.min.js',
   'GET /console/labels.js', 'GET /console/*',
   'GET /tra-cuu', 'GET /tra-cuu/{}', 'GET /tra-cuu/assets/*',
   // The codec endpoint's CORS preflight (@fastify/cors): it carries no credentials by definition.

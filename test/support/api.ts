@@ -19,7 +19,7 @@ export async function buildTestApp(
   stack: Stack,
   client: Client = stack.env.client,
   policy: Partial<AccountPolicy> = {},
-  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[]; publicBaseUrl?: string; trustProxy?: string[]; accessLogSpoolDir?: string } = {},
+  extra: { keyring?: PayloadKeyring; temporalUiOrigins?: string[]; publicBaseUrl?: string; trustProxy?: string[]; accessLogSpoolDir?: string; metricsToken?: string } = {},
 ): Promise<FastifyInstance> {
   const app = await buildApp({
     client,
@@ -29,6 +29,7 @@ export async function buildTestApp(
     publicBaseUrl: extra.publicBaseUrl ?? TEST_PUBLIC_BASE_URL,
     ...(extra.trustProxy ? { trustProxy: extra.trustProxy } : {}),
     ...(extra.accessLogSpoolDir ? { accessLogSpoolDir: extra.accessLogSpoolDir } : {}),
+    ...(extra.metricsToken ? { metricsToken: extra.metricsToken } : {}),
     db: stack.database.db,
     taskQueue: stack.taskQueue,
     accounts: createAccountDirectory({
