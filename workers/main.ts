@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities, registryUrlsFrom } from '../activities';
 import { openDatabase } from '../db/client';
 import { loadServiceConfig } from '../service.config';
@@ -16,6 +16,8 @@ import { startHistoryArchiver } from '../audit/history-archiver';
 async function main(): Promise<void> {
   const config = loadServiceConfig();
   const temporal = loadTemporalConfig();
+  // Before any connection: the SDK's runtime is configured once per process.
+  if (config.METRICS_ADDRESS) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.METRICS_ADDRESS } } } });
   const keyring = loadPayloadKeyring(config);
   const signing = loadSigningKeyring(config);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
