@@ -18,7 +18,7 @@ const envSchema = z.object({
   /** The bearer token Prometheus sends to GET /metrics; without it the endpoint is open (counts only, no personal data). */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** Where a stand-alone worker serves the Temporal SDK's Prometheus metrics (`host:port`, at /metrics): task latencies, schedule-to-start, failures. */
-  METRICS_ADDRESS: z.string().regex(/^[\w.\[\]:-]+:\d{1,5}$/, 'host:port').optional(),
+  METRICS_ADDRESS: z.string().regex(/^[\w.[\]:-]+:\d{1,5}$/, 'host:port').optional(),
   /** A registry down at verification is asked again after this many seconds, then twice as long each time up to the maximum. */
   VERIFICATION_RECHECK_FIRST_S: z.coerce.number().int().min(1).max(86_400).default(60),
   VERIFICATION_RECHECK_MAX_S: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
