@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const keyring = loadPayloadKeyring(config);
   const signing = loadSigningKeyring(config);
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
-  const database = await openDatabase({ url: config.DATABASE_URL });
+  // Production seeds no demo agency: its own are created through the admin API.
+  const database = await openDatabase({ url: config.DATABASE_URL, demoAgencies: config.NODE_ENV !== 'production' });
   const connection = await Connection.connect({ address: temporal.address });
   const app = await buildApp({
     client: serviceClient(connection, temporal.namespace, keyring),

@@ -114,11 +114,6 @@ const HOLIDAYS_FILE = path.join(__dirname, 'seeds', 'vn-public-sector.json');
  */
 export async function seedReferenceData(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.insert(agencies).values(DEMO_AGENCIES).onConflictDoNothing();
-    await tx
-      .insert(officeHours)
-      .values(DEMO_AGENCIES.map((a) => ({ agencyCode: a.code, windows: DEFAULT_OFFICE_HOURS })))
-      .onConflictDoNothing();
     await tx.insert(procedureVersions).values(RENEWAL_PROCEDURE).onConflictDoNothing();
 
     const raw = readFileSync(HOLIDAYS_FILE);
@@ -135,5 +130,20 @@ export async function seedReferenceData(db: Database): Promise<void> {
       .values({ name: 'vn-public-sector', sha256 })
       .onConflictDoUpdate({ target: seedRuns.name, set: { sha256, appliedAt: new Date() } });
     await tx.insert(calendarChanges).values({ by: 'seed', description: `seeded ${entries.length} entries from vn-public-sector.json` });
+  });
+}
+
+/**
+ * The demo agencies ("(demo)" names, a fake bank account) with the default office hours: outside
+ * production only (db/client.ts's `demoAgencies`). An installation creates its own through the
+ * admin API (POST /api/v1/admin/agencies).
+ */
+export async function seedDemoAgencies(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(agencies).values(DEMO_AGENCIES).onConflictDoNothing();
+    await tx
+      .insert(officeHours)
+      .values(DEMO_AGENCIES.map((a) => ({ agencyCode: a.code, windows: DEFAULT_OFFICE_HOURS })))
+      .onConflictDoNothing();
   });
 }

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   if (!base) throw new Error('the full name has no Latin letters to make a username of');
   const config = loadServiceConfig();
   if (!config.DATABASE_URL) mkdirSync(path.resolve(config.DATA_DIR), { recursive: true });
-  const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.resolve(config.DATA_DIR, 'pglite') });
+  const database = await openDatabase({
+    ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.resolve(config.DATA_DIR, 'pglite') }),
+    demoAgencies: config.NODE_ENV !== 'production',
+  });
   try {
     if (!(await findAgency(database.db, agencyCode))) throw new Error(`no agency ${agencyCode}`);
     const password = generateInitialPassword(base);

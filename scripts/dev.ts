@@ -61,9 +61,10 @@ async function main(): Promise<void> {
     stops.push(() => server.stop());
   }
 
-  const database = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.resolve(config.DATA_DIR, 'pglite') },
-  );
+  const database = await openDatabase({
+    ...(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.resolve(config.DATA_DIR, 'pglite') }),
+    demoAgencies: config.NODE_ENV !== 'production',
+  });
   stops.push(() => database.close());
   log(`database ready: ${database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.DATA_DIR}/pglite`}`);
 

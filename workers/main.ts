@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     paymentGateway: pick(config.PAYMENT_GATEWAY_URL, base?.paymentGateway, 'PAYMENT_GATEWAY_URL'),
     postalService: pick(config.POSTAL_SERVICE_URL, base?.postalService, 'POSTAL_SERVICE_URL'),
   };
-  const database = await openDatabase({ url: config.DATABASE_URL });
+  // Production seeds no demo agency: its own are created through the admin API.
+  const database = await openDatabase({ url: config.DATABASE_URL, demoAgencies: config.NODE_ENV !== 'production' });
   const connection = await NativeConnection.connect({ address: temporal.address });
   const worker = await createWorker({
     connection,
