@@ -1,12 +1,13 @@
 import type { Database } from '../db/client';
 import { recordDossier, recordDossierChanges } from '../db/dossier-record';
-import type { DossierState, RecordChanges } from '../domain/dossier-state';
+import type { DossierState, RecordChanges, RecordedTimes } from '../domain/dossier-state';
 
 export function dossierRecordActivities(db: Database) {
   return {
-    /** One write of the record: the summary and the transitions appended since the last; safe to retry. */
-    async recordDossierChanges(changes: RecordChanges): Promise<void> {
+    /** One write of the record: the summary and the transitions appended since the last; safe to retry. Answers the times it wrote. */
+    async recordDossierChanges(changes: RecordChanges): Promise<RecordedTimes> {
       await recordDossierChanges(db, changes);
+      return { times: changes.transitions.map((t) => [t.seq, t.at]) };
     },
     /** The whole state at once, as dossiers started before the slim history still write it; safe to retry. */
     async recordDossier(input: { state: DossierState; revision: number }): Promise<void> {

@@ -96,6 +96,16 @@ export interface RecordChanges {
   application?: Application;
 }
 
+/**
+ * What a write of the record answers: the time of each transition it holds. Recorded in the
+ * history with the write (a local activity's marker), so a replay takes each transition's time from
+ * what was written, never from its own clock: a workflow task carried over from a timed-out attempt
+ * runs under that attempt's clock, which the history does not keep.
+ */
+export interface RecordedTimes {
+  times: [seq: number, at: string][];
+}
+
 /** What an action answers: how far the dossier has come, and whether the record already shows it. */
 export interface ActionResult {
   revision: number;

@@ -19,7 +19,7 @@ import { SIGNATURE_FRESH_MS } from '../domain/action-signature';
 import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
 import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome, workingTimeUsed } from '../domain/dossier-clock';
-import { submittedDossier, summaryOf, type ActionResult, type DossierState, type RecordChanges, type Transition } from '../domain/dossier-state';
+import { submittedDossier, summaryOf, type ActionResult, type DossierState, type RecordChanges, type RecordedTimes, type Transition } from '../domain/dossier-state';
 import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
 import type { Role } from '../domain/roles';
 import { judgeAction } from '../domain/state-machine';
@@ -114,7 +114,8 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     const from = state.transitions.length === 0 ? null : state.status;
     const transition: Transition = { at: now(), actor, action, from, to, ...(note ? { note } : {}) };
     state.transitions.push(transition);
-    audit.transition(transition);
+    // With the slim history the replayer hears of it once its time is on record (keepRecord).
+    if (!slim) audit.transition(transition);
   }
 
   // ---- search attributes: plain text in Temporal, so only codes, states and times ----
@@ -441,8 +442,9 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
         transitions: state.transitions.slice(sentTransitions).map((t, i) => ({ ...t, seq: sentTransitions + i })),
         ...(recorded.revision === 0 ? { application: state.application } : {}),
       };
+      let written: RecordedTimes | undefined;
       try {
-        await recordWrite.recordDossierChanges(changes);
+        written = await recordWrite.recordDossierChanges(changes);
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         recorded.failing = true;
@@ -453,6 +455,13 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
       }
       pause = 5_000;
       recorded.failing = false;
+      // Each transition's time is the one the record holds, read back from the history on replay
+      // (histories written before the write answered any keep their own clock's).
+      for (const [seq, at] of written?.times ?? []) {
+        const transition = state.transitions[seq];
+        if (transition && transition.at !== at) transition.at = at;
+      }
+      for (const t of changes.transitions) audit.transition(state.transitions[t.seq]!);
       sentTransitions += changes.transitions.length;
       recorded.revision = target;
       if (isTerminal(state.status) && recorded.revision === revision) return;
