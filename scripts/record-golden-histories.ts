@@ -22,7 +22,7 @@ import { buildIdsOf, historyToObject } from '../audit/history-json';
  *   npm run record:histories -- --keep post-delivery    # keep the old file too, as post-delivery@<build>.json
  *
  * CI replays these files against the current workflow code (test/workflows/golden-histories.test.ts).
- * Re-record only for an intended change that is patched (README, "Changing the workflow safely"),
+ * Re-record only for an intended change that is patched (docs/changing-the-workflow.md),
  * with --keep: the old files stand for the dossiers still open on the old path, which the patched
  * code must go on replaying. Delete a kept file once no open dossier predates its patch.
  */

@@ -16,7 +16,7 @@ export const WORKFLOW_TYPE = 'renewalDossier';
  * The patch (workflow `patched()`) behind the slim history: the record written from the worker as
  * changes (local activities), the calendar in the history only when it changes, one timer per
  * deadline, one search-attribute upsert per step, small Update results. Dossiers whose history
- * lacks its marker keep the commands they started with (README, "Changing the workflow safely").
+ * lacks its marker keep the commands they started with (docs/changing-the-workflow.md).
  */
 export const SLIM_HISTORY = 'slim-history';
 

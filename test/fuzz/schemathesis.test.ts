@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCHEMATHESIS = path.join(ROOT, '.fuzz', 'venv', 'bin', 'schemathesis');
 const REPORTS = process.env.FUZZ_REPORTS ?? path.join(ROOT, 'test', 'artifacts', 'schemathesis');
-/** Per operation and caller; the README gives the run's length with it. Override with FUZZ_EXAMPLES. */
+/** Per operation and caller; docs/security.md gives the run's length with it. Override with FUZZ_EXAMPLES. */
 const EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 25);
 /** While working on some routes: FUZZ_INCLUDE=<path regex>, FUZZ_CALLERS=officer,admin. */
 const INCLUDE = process.env.FUZZ_INCLUDE ? ['--include-path-regex', process.env.FUZZ_INCLUDE] : [];
