@@ -32,6 +32,8 @@ const envSchema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('gplx-renewal'),
+  /** How long a cluster keeps closed workflows (`30d`, `720h`): ensured by the bootstrap; PostgreSQL's history archive keeps them after. */
+  TEMPORAL_RETENTION: z.string().regex(/^\s*\d+\s*[dDhH]?\s*$/, 'days ("30d") or hours ("720h")').default('30d'),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_DB_FILE: z.string().min(1).default('data/temporal.sqlite'),
@@ -47,6 +49,8 @@ export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** TEMPORAL_RETENTION as written (temporal/bootstrap.ts reads it). */
+  retention: string;
   maxCachedWorkflows?: number;
   devServer: { port: number; uiPort: number; dbFile: string; cliPath: string; testServerPath: string };
 }
@@ -66,6 +70,7 @@ export function loadTemporalConfig(env: Record<string, string | undefined> = pro
     address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_DEV_PORT}`,
     namespace: e.TEMPORAL_NAMESPACE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
+    retention: e.TEMPORAL_RETENTION,
     maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
     devServer: {
       port: e.TEMPORAL_DEV_PORT,

@@ -11,6 +11,7 @@ import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
 import { createWorker } from './create-worker';
 import { startHistoryArchiver } from '../audit/history-archiver';
+import { bootstrapTemporal, retentionSeconds } from '../temporal/bootstrap';
 
 /** The worker as its own process, for production: TEMPORAL_ADDRESS, DATABASE_URL and the registry URLs come from the environment. */
 async function main(): Promise<void> {
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
   };
   // Production seeds no demo agency: its own are created through the admin API.
   const database = await openDatabase({ url: config.DATABASE_URL, demoAgencies: config.NODE_ENV !== 'production' });
+  // A cluster gets its namespace, retention and search attributes from here (a dev server from its flags), idempotently.
+  const clientConnection = await Connection.connect({ address: temporal.address });
+  const bootstrap = await bootstrapTemporal(clientConnection, { namespace: temporal.namespace, retentionSeconds: retentionSeconds(temporal.retention) });
+  if (bootstrap.namespaceCreated || bootstrap.attributesAdded.length || bootstrap.retentionChangedFrom !== undefined) console.log(`temporal bootstrap: ${JSON.stringify(bootstrap)}`);
   const connection = await NativeConnection.connect({ address: temporal.address });
   const worker = await createWorker({
     connection,
@@ -45,7 +50,6 @@ async function main(): Promise<void> {
     maxCachedWorkflows: temporal.maxCachedWorkflows,
   });
   // Closed dossiers' histories go to PostgreSQL before Temporal's retention drops them.
-  const clientConnection = await Connection.connect({ address: temporal.address });
   const archiver = startHistoryArchiver({
     client: serviceClient(clientConnection, temporal.namespace, keyring),
     db: database.db,
