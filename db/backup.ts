@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openDatabase, type DatabaseHandle } from './client';
+import { openDatabase, rowsOf, type DatabaseHandle } from './client';
 
 /**
  * Backups of the results database (scripts/backup.ts, scripts/restore.ts).
@@ -203,8 +203,7 @@ const pgliteQuery =
 /** Row counts and migrations through an open handle (after a restore: what the service will see). */
 export async function describeOpenDatabase(handle: DatabaseHandle): Promise<Pick<BackupManifest, 'server' | 'migrations' | 'rows'>> {
   return describeDatabase(async (text) => {
-    const res = (await handle.db.execute(sql.raw(text))) as unknown;
-    return (Array.isArray(res) ? res : (res as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+    return rowsOf<Record<string, unknown>>(await handle.db.execute(sql.raw(text)));
   });
 }
 

@@ -75,6 +75,11 @@ export async function openPglite(dataDir?: string): Promise<DatabaseHandle> {
   return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
 }
 
+/** The rows of a raw `db.execute`: postgres.js answers them as an array, PGlite as `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as T[];
+}
+
 export async function ping(db: Database): Promise<void> {
   await db.execute(sql`select 1`);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { LATE_WHEN_OVERDUE_IN } from '../domain/lateness';
-import type { Database } from './client';
+import { rowsOf, type Database } from './client';
+import { lateAt } from './lateness';
 
 /** What the business gauges show, from the record: one statement per scrape. */
 export interface OpenDossierFigures {
@@ -10,14 +10,13 @@ export interface OpenDossierFigures {
 }
 
 export async function openDossierFigures(db: Database, now = new Date()): Promise<OpenDossierFigures> {
-  const overdueIn = sql.join(LATE_WHEN_OVERDUE_IN.map((s) => sql`${s}`), sql`, `);
-  const result = await db.execute<{ status: string; agency_code: string; open: string; late: string; rechecks: string }>(sql`
+  const result = await db.execute(sql`
     select status, agency_code, count(*) as open,
-      count(*) filter (where late or (status in (${overdueIn}) and coalesce(due_at < ${now.toISOString()}::timestamptz, false))) as late,
+      count(*) filter (where ${lateAt(now)}) as late,
       count(*) filter (where state->'verification'->'recheck'->>'pending' = 'true') as rechecks
     from dossiers where closed_at is null and status is not null
     group by status, agency_code`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { status: string; agency_code: string; open: string; late: string; rechecks: string }[];
+  const rows = rowsOf<{ status: string; agency_code: string; open: string; late: string; rechecks: string }>(result);
   const late = new Map<string, number>();
   let rechecksPending = 0;
   for (const r of rows) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from './client';
+import { rowsOf, type Database } from './client';
 
 /**
  * The history is the authority on when each step happened; the record is the workflow's own copy,
@@ -19,7 +19,7 @@ export async function reconcileTransitions(
   const rows = timeline.map((t) => ({
     seq: t.seq, at: t.at, username: t.actor.username, role: t.actor.role, action: t.action, from_status: t.from, to_status: t.to, note: t.note ?? null,
   }));
-  const result = await db.execute<{ seq: number }>(sql`
+  const result = await db.execute(sql`
     update dossier_transitions d set
       at = x.at, username = x.username, role = x.role, action = x.action, from_status = x.from_status, to_status = x.to_status, note = x.note
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
@@ -28,6 +28,5 @@ export async function reconcileTransitions(
       and (d.at, d.username, d.role, d.action, coalesce(d.from_status, ''), d.to_status, coalesce(d.note, ''))
         is distinct from (x.at, x.username, x.role, x.action, coalesce(x.from_status, ''), x.to_status, coalesce(x.note, ''))
     returning d.seq`);
-  const changed = Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? []);
-  return changed.length;
+  return rowsOf(result).length;
 }

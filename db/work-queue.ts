@@ -1,8 +1,8 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { RULES } from '../domain/state-machine';
-import { LATE_WHEN_OVERDUE_IN } from '../domain/lateness';
 import type { QueueCriteria } from '../domain/work-queue';
 import type { Database } from './client';
+import { lateAt } from './lateness';
 import { dossiers } from './schema';
 
 /**
@@ -27,9 +27,7 @@ export async function workQueue(
       : undefined,
   ];
   if (!waiting.some(Boolean)) return [];
-  const now = sql`${who.now.toISOString()}::timestamptz`;
-  // domain/lateness.ts's rule, in SQL: a passed appointment counts only while the clock runs.
-  const overdue = sql<boolean>`(${dossiers.late} or (${inArray(dossiers.status, [...LATE_WHEN_OVERDUE_IN])} and coalesce(${dossiers.dueAt} < ${now}, false)))`;
+  const overdue = lateAt(who.now);
   return db
     .select({
       reference: dossiers.reference,

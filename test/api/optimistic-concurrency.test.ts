@@ -35,7 +35,7 @@ const assign = (code: string, appraiser: string, ifMatch?: string, key?: string)
   app.inject({
     method: 'POST',
     url: `/api/v1/dossiers/${code}/actions/assign`,
-    headers: { ...(leader as unknown as { headers: Record<string, string> }).headers, ...(ifMatch ? { 'if-match': ifMatch } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+    headers: { ...leader.headers, ...(ifMatch ? { 'if-match': ifMatch } : {}), ...(key ? { 'idempotency-key': key } : {}) },
     payload: { appraiser },
   });
 

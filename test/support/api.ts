@@ -48,7 +48,8 @@ export async function buildTestApp(
 export class Caller {
   private constructor(
     private readonly app: FastifyInstance,
-    private readonly headers: Record<string, string>,
+    /** What it authenticates with (Authorization or X-API-Key), for a request the helpers below do not make. */
+    readonly headers: Record<string, string>,
   ) {}
 
   static integrator(app: FastifyInstance): Caller {
