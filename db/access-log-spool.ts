@@ -68,6 +68,8 @@ export async function openAccessLogSpool(opts: SpoolOptions) {
   /** One write and one fdatasync for everything appended since the last round. */
   async function syncRound(): Promise<void> {
     while (waiting.length) {
+      // Replaced here, never while a write may be under way: the sync rounds are the file's only writer.
+      if (active.unshipped?.length === 0 && active.bytes >= rotateBytes) await rotate();
       const round = waiting;
       waiting = [];
       const lines = round.flatMap((w) => w.lines);
@@ -94,6 +96,14 @@ export async function openAccessLogSpool(opts: SpoolOptions) {
     await fh.close();
     active.unshipped = undefined;
     sealed.push(active);
+    active = await newSegment();
+    fh = await open(active.file, 'a', 0o600);
+  }
+
+  /** Everything in the active file is in the database: start afresh rather than let it grow. */
+  async function rotate(): Promise<void> {
+    await fh.close();
+    unlinkSync(active.file);
     active = await newSegment();
     fh = await open(active.file, 'a', 0o600);
   }
@@ -135,13 +145,6 @@ export async function openAccessLogSpool(opts: SpoolOptions) {
         async done() {
           if (shipping !== active || !shipping.unshipped) return;
           shipping.unshipped.splice(0, lines.length);
-          // Everything in this file is in the database: start afresh rather than let it grow.
-          if (shipping.unshipped.length === 0 && shipping.bytes >= rotateBytes && !waiting.length && !syncing) {
-            await fh.close();
-            unlinkSync(shipping.file);
-            active = await newSegment();
-            fh = await open(active.file, 'a', 0o600);
-          }
         },
       };
     },
