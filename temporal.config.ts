@@ -41,6 +41,37 @@ const envSchema = z.object({
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   /** Workflows kept in the worker's memory (about 1.7 MB each); evicted ones are replayed on their next task. */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** TLS to the cluster without a client certificate (Temporal Cloud with an API key); implied by any of the next. */
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  /** PEM files: the client certificate and key for mTLS, and the CA that signed the server's certificate. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** The name the server's certificate carries, when it is not the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud's API key (sent as a bearer token, over TLS only). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Worker Versioning: the Worker Deployment this worker belongs to, and its build (default: the workflow code's fingerprint). */
+  TEMPORAL_DEPLOYMENT_NAME: z.string().min(1).default('gplx-renewal'),
+  TEMPORAL_BUILD_ID: z.string().min(1).optional(),
+  TEMPORAL_WORKER_VERSIONING: z.enum(['on', 'off']).default('on'),
+  /**
+   * Whether a starting worker makes its build the deployment's current version: `if-none` (only the
+   * first deployment; later ones are promoted by the operator, docs/changing-the-workflow.md),
+   * `always` (the embedded default and tests) or `never`.
+   */
+  TEMPORAL_PROMOTE: z.enum(['if-none', 'always', 'never']).default('if-none'),
+}).superRefine((e, ctx) => {
+  if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: [e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'], message: 'mTLS needs both the certificate and its key' });
+  }
+  const tlsAsked = e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME || e.TEMPORAL_API_KEY;
+  if ((tlsAsked || e.TEMPORAL_TLS === 'true') && !e.TEMPORAL_ADDRESS) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'TLS settings are for a cluster: set its address (the embedded dev server speaks plain gRPC)' });
+  }
+  if (e.TEMPORAL_TLS === 'false' && tlsAsked) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'false, yet a certificate, CA, server name or API key is set (an API key is never sent in clear)' });
+  }
 });
 
 export interface TemporalConfig {
@@ -52,6 +83,10 @@ export interface TemporalConfig {
   /** TEMPORAL_RETENTION as written (temporal/bootstrap.ts reads it). */
   retention: string;
   maxCachedWorkflows?: number;
+  /** How to reach a secured cluster; undefined for plain gRPC (the embedded dev server). */
+  tls?: { certFile?: string; keyFile?: string; caFile?: string; serverName?: string };
+  apiKey?: string;
+  versioning: { enabled: boolean; deploymentName: string; buildId?: string; promote: 'if-none' | 'always' | 'never' };
   devServer: { port: number; uiPort: number; dbFile: string; cliPath: string; testServerPath: string };
 }
 
@@ -72,6 +107,23 @@ export function loadTemporalConfig(env: Record<string, string | undefined> = pro
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     retention: e.TEMPORAL_RETENTION,
     maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
+    ...(e.TEMPORAL_TLS === 'true' || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME || e.TEMPORAL_API_KEY
+      ? {
+          tls: {
+            ...(e.TEMPORAL_TLS_CERT ? { certFile: e.TEMPORAL_TLS_CERT } : {}),
+            ...(e.TEMPORAL_TLS_KEY ? { keyFile: e.TEMPORAL_TLS_KEY } : {}),
+            ...(e.TEMPORAL_TLS_CA ? { caFile: e.TEMPORAL_TLS_CA } : {}),
+            ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+          },
+        }
+      : {}),
+    ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+    versioning: {
+      enabled: e.TEMPORAL_WORKER_VERSIONING === 'on',
+      deploymentName: e.TEMPORAL_DEPLOYMENT_NAME,
+      ...(e.TEMPORAL_BUILD_ID ? { buildId: e.TEMPORAL_BUILD_ID } : {}),
+      promote: e.TEMPORAL_PROMOTE,
+    },
     devServer: {
       port: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,

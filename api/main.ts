@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Connection } from '@temporalio/client';
 import { openDatabase } from '../db/client';
 import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
+import { connectTemporal } from '../temporal/connection';
 import { loadSigningKeyring } from '../temporal/action-signing';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createAccountDirectory } from './auth/accounts';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is required (PGlite runs only inside the embedded default, npm start)');
   // Production seeds no demo agency: its own are created through the admin API.
   const database = await openDatabase({ url: config.DATABASE_URL, demoAgencies: config.NODE_ENV !== 'production' });
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await connectTemporal(temporal);
   const app = await buildApp({
     client: serviceClient(connection, temporal.namespace, keyring),
     keyring,

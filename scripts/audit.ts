@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Connection, type Client } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { allArchived, countArchived, dossierForAudit, findArchivedHistory } from '../db/history-archive';
 import { isDossierCode, REFERENCE_PATTERN } from '../domain/dossier-code';
 import { loadServiceConfig } from '../service.config';
 import { SEARCH_ATTRIBUTES, loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
+import { connectTemporal } from '../temporal/connection';
 import { serviceDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring, type PayloadKeyring } from '../temporal/payload-keys';
 import { workerBuildId } from '../temporal/workflow-bundle';
@@ -73,7 +74,7 @@ function sources() {
   let connection: Connection | undefined;
 
   function temporalClient(): Promise<Client | undefined> {
-    client ??= Connection.connect({ address: temporal.address, connectTimeout: '3s' }).then(
+    client ??= connectTemporal(temporal, { connectTimeout: '3s' }).then(
       (c) => {
         connection = c;
         return serviceClient(c, temporal.namespace, keyring());

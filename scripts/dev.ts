@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities, registryUrlsFrom, type RegistryUrls } from '../activities';
 import { createAccountDirectory } from '../api/auth/accounts';
@@ -12,6 +10,8 @@ import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf 
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
+import { connectTemporal, connectTemporalWorker } from '../temporal/connection';
+import { promoteWorkerVersion } from '../temporal/worker-deployment';
 import { loadSigningKeyring } from '../temporal/action-signing';
 import { serviceDataConverter, workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
@@ -84,7 +84,9 @@ async function main(): Promise<void> {
     postalService: config.POSTAL_SERVICE_URL ?? registries.postalService,
   };
 
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const nativeConnection = await connectTemporalWorker(temporal);
+  const buildId = temporal.versioning.buildId ?? (await workerBuildId());
+  const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: temporal.namespace,
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     activities: createActivities({ db: database.db, registries }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
+    ...(versioning ? { versioning } : {}),
   });
   const running = worker.run();
   stops.push(async () => {
@@ -101,11 +104,17 @@ async function main(): Promise<void> {
   });
   log(`worker polling task queue ${temporal.taskQueue} (workflow bundle: ${bundleSource()})`);
 
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await connectTemporal(temporal);
   stops.push(() => connection.close());
+  if (versioning) {
+    // One worker on one machine: its build is the current one, whatever ran before (unless told otherwise).
+    const promote = process.env.TEMPORAL_PROMOTE ? temporal.versioning.promote : 'always';
+    const promotion = await promoteWorkerVersion(connection, { namespace: temporal.namespace, ...versioning, promote });
+    log(`worker deployment ${versioning.deploymentName}, build ${buildId}${promotion.promoted ? ': now current' : ''}`);
+  }
   const client = serviceClient(connection, temporal.namespace, keyring);
   // Closed dossiers' histories go to the database before Temporal's retention (24 h here) drops them.
-  const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: await workerBuildId(), dataConverter: serviceDataConverter(keyring), log: { info: log, warn: (m) => logger.warn(m) } });
+  const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: buildId, dataConverter: serviceDataConverter(keyring), log: { info: log, warn: (m) => logger.warn(m) } });
   stops.push(() => archiver.stop());
   const demo = config.NODE_ENV !== 'production';
   const app = await buildApp({

@@ -1,6 +1,6 @@
-import { Connection } from '@temporalio/client';
 import { loadTemporalConfig } from '../temporal.config';
 import { bootstrapTemporal, retentionSeconds } from '../temporal/bootstrap';
+import { connectTemporal } from '../temporal/connection';
 
 /**
  * `npm run temporal:bootstrap`: ensures, on the cluster TEMPORAL_ADDRESS names, the namespace
@@ -9,7 +9,7 @@ import { bootstrapTemporal, retentionSeconds } from '../temporal/bootstrap';
  */
 async function main(): Promise<void> {
   const config = loadTemporalConfig();
-  const connection = await Connection.connect({ address: config.address });
+  const connection = await connectTemporal(config);
   try {
     const report = await bootstrapTemporal(connection, { namespace: config.namespace, retentionSeconds: retentionSeconds(config.retention) });
     console.log(
