@@ -1,5 +1,4 @@
-import { Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { createActivities, registryUrlsFrom } from '../activities';
 import { openDatabase } from '../db/client';
 import { loadServiceConfig } from '../service.config';
@@ -12,6 +11,8 @@ import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
 import { createWorker } from './create-worker';
 import { startHistoryArchiver } from '../audit/history-archiver';
 import { bootstrapTemporal, retentionSeconds } from '../temporal/bootstrap';
+import { connectTemporal, connectTemporalWorker } from '../temporal/connection';
+import { promoteWorkerVersion } from '../temporal/worker-deployment';
 
 /** The worker as its own process, for production: TEMPORAL_ADDRESS, DATABASE_URL and the registry URLs come from the environment. */
 async function main(): Promise<void> {
@@ -37,10 +38,12 @@ async function main(): Promise<void> {
   // Production seeds no demo agency: its own are created through the admin API.
   const database = await openDatabase({ url: config.DATABASE_URL, demoAgencies: config.NODE_ENV !== 'production' });
   // A cluster gets its namespace, retention and search attributes from here (a dev server from its flags), idempotently.
-  const clientConnection = await Connection.connect({ address: temporal.address });
+  const clientConnection = await connectTemporal(temporal);
   const bootstrap = await bootstrapTemporal(clientConnection, { namespace: temporal.namespace, retentionSeconds: retentionSeconds(temporal.retention) });
   if (bootstrap.namespaceCreated || bootstrap.attributesAdded.length || bootstrap.retentionChangedFrom !== undefined) console.log(`temporal bootstrap: ${JSON.stringify(bootstrap)}`);
-  const connection = await NativeConnection.connect({ address: temporal.address });
+  const connection = await connectTemporalWorker(temporal);
+  const buildId = temporal.versioning.buildId ?? (await workerBuildId());
+  const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
   const worker = await createWorker({
     connection,
     namespace: temporal.namespace,
@@ -48,16 +51,34 @@ async function main(): Promise<void> {
     activities: createActivities({ db: database.db, registries }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
+    ...(versioning ? { versioning } : {}),
   });
   // Closed dossiers' histories go to PostgreSQL before Temporal's retention drops them.
   const archiver = startHistoryArchiver({
     client: serviceClient(clientConnection, temporal.namespace, keyring),
     db: database.db,
-    fallbackBuildId: await workerBuildId(),
+    fallbackBuildId: buildId,
     dataConverter: serviceDataConverter(keyring),
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
   const running = worker.run();
+  if (versioning) {
+    // Not being current is no reason to stop polling: the operator can promote the build later.
+    const promotion = await promoteWorkerVersion(clientConnection, { namespace: temporal.namespace, ...versioning, promote: temporal.versioning.promote }).catch(
+      (err: unknown) => {
+        console.error(`worker deployment ${versioning.deploymentName}: could not make build ${buildId} current (${(err as Error).message})`);
+        return undefined;
+      },
+    );
+    if (promotion) console.log(
+      `worker deployment ${versioning.deploymentName}, build ${buildId}: ` +
+        (promotion.promoted
+          ? `now current (was ${promotion.previous ?? 'none'})`
+          : promotion.previous === buildId
+            ? 'current'
+            : `not current (current: ${promotion.previous ?? 'none'}; promote with temporal worker deployment set-current-version)`),
+    );
+  }
   // A bundle built at start-up means the checkout changed since `npm run build:workflows`: said, since it costs every restart seconds.
   console.log(`worker polling ${temporal.taskQueue} ${(performance.now() / 1000).toFixed(1)} s after its start (workflow bundle: ${bundleSource()})`);
   await running;

@@ -11,7 +11,8 @@ import { SEARCH_ATTRIBUTES, loadTemporalConfig } from '../../temporal.config';
 import type { SigningKeyring } from '../../temporal/action-signing';
 import { serviceDataConverter, workerDataConverter } from '../../temporal/data-converter';
 import type { PayloadKeyring } from '../../temporal/payload-keys';
-import { createWorker } from '../../workers/create-worker';
+import { promoteWorkerVersion } from '../../temporal/worker-deployment';
+import { createWorker, type WorkerVersioning } from '../../workers/create-worker';
 import { TEST_KEYRING, TEST_SIGNING_KEYRING } from './payload-keys';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -63,8 +64,8 @@ export interface Stack {
   signing: SigningKeyring;
   /** The relay to the database, when asked for (StackOptions.databaseProxy) and a PostgreSQL server is there. */
   databaseProxy: TcpProxy | undefined;
-  /** Drains the worker and starts another on the same task queue with other keys (a key rotation, a redeployment). */
-  replaceWorker(keyring: PayloadKeyring): Promise<void>;
+  /** Drains the worker and starts another on the same task queue with other keys (a key rotation) or another build (a redeployment). */
+  replaceWorker(keyring: PayloadKeyring, versioning?: WorkerVersioning): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +82,8 @@ export interface StackOptions {
   ui?: { port: number; codecEndpoint: string };
   /** Reach the PostgreSQL server (TEST_DATABASE_URL) through a relay the test can cut: `stack.databaseProxy`. */
   databaseProxy?: boolean;
+  /** A versioned worker (dev server only), made its deployment's current version as it starts. */
+  versioning?: WorkerVersioning;
 }
 
 export async function startStack(server: 'time-skipping' | 'dev-server', options: StackOptions = {}): Promise<Stack> {
@@ -129,17 +132,20 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
   }
   const database = await openDatabase({ url: databaseUrl });
   const taskQueue = `test-${randomUUID()}`;
-  const startWorker = async (keys: PayloadKeyring) => {
+  const startWorker = async (keys: PayloadKeyring, versioning?: WorkerVersioning) => {
     const worker = await createWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
       activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url) }),
       dataConverter: workerDataConverter(keys, TEST_SIGNING_KEYRING),
+      ...(versioning ? { versioning } : {}),
     });
-    return { worker, running: worker.run() };
+    const running = worker.run();
+    if (versioning) await promoteWorkerVersion(env.connection, { namespace: env.namespace ?? 'default', ...versioning, promote: 'always' });
+    return { worker, running };
   };
-  let current = await startWorker(keyring);
+  let current = await startWorker(keyring, options.versioning);
   const stack: Stack = {
     env,
     simulators,
@@ -151,10 +157,10 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
     keyring,
     signing: TEST_SIGNING_KEYRING,
     databaseProxy,
-    async replaceWorker(keys) {
+    async replaceWorker(keys, versioning) {
       current.worker.shutdown();
       await current.running;
-      current = await startWorker(keys);
+      current = await startWorker(keys, versioning);
       stack.keyring = keys;
     },
     async stop() {
