@@ -10,6 +10,8 @@ import { dossierRecordActivities } from './dossier-record';
 import { feeNoticeActivities } from './fee-notice';
 import { shipmentActivities } from './shipment';
 import { calendarActivities } from './calendar';
+import { calendarPropagationActivities } from './calendar-propagation';
+import type { Client } from '@temporalio/client';
 
 export interface RegistryUrls {
   healthRegistry: string;
@@ -18,8 +20,11 @@ export interface RegistryUrls {
   postalService: string;
 }
 
-/** Every activity the dossier workflow calls, bound to its dependencies. */
-export function createActivities(deps: { db: Database; registries: RegistryUrls }) {
+/**
+ * Every activity the workflows call, bound to its dependencies; `temporal` is the service's own
+ * (encrypting) client, with which the calendar propagation signals the open dossiers.
+ */
+export function createActivities(deps: { db: Database; registries: RegistryUrls; temporal: Client }) {
   const calendars = createCalendarSnapshots(deps.db);
   return {
     ...verificationActivities({
@@ -29,6 +34,7 @@ export function createActivities(deps: { db: Database; registries: RegistryUrls 
     ...receiptActivities(deps.db, calendars),
     ...dossierRecordActivities(deps.db),
     ...calendarActivities(calendars),
+    ...calendarPropagationActivities(deps.temporal),
     ...feeNoticeActivities(createPaymentGatewayClient(deps.registries.paymentGateway)),
     ...shipmentActivities(createPostalServiceClient(deps.registries.postalService)),
   };

@@ -124,7 +124,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(actionRoutes, { gateway });
       await v1.register(documentRoutes, { gateway });
       await v1.register(auditRoutes, { client: deps.client, db: deps.db, keyring: deps.keyring });
-      await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client), calendars });
+      await v1.register(calendarRoutes, { db: deps.db, propagation: createCalendarPropagation(deps.client, deps.taskQueue), calendars });
       await v1.register(adminAgencyRoutes, { db: deps.db });
       await v1.register(adminAccountRoutes, { db: deps.db });
       await v1.register(adminApiKeyRoutes, { db: deps.db });

@@ -1,6 +1,6 @@
 /**
  * bench/propagation: N open (received) dossiers, then an admin adds a holiday. Measures how long
- * the admin's request takes, how long the batch signal takes to reach every dossier, and checks
+ * the admin's request takes, how long the propagation workflow's signals take to reach every dossier, and checks
  * that the dossiers' appointments moved.   npm run bench:propagation -- [--n 2000] [--concurrency 40]
  */
 import { randomUUID } from 'node:crypto';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 
   console.log(`bench/propagation: ${N} open dossiers, holiday ${isoDay(day)} added`);
   console.log(`  admin request (POST /calendar/entries): ${requestMs.toFixed(0)} ms`);
-  console.log(`  batch signal: ${progress.state}, ${progress.completed}/${progress.total} signalled, ${progress.failed} failed, ${signalledS.toFixed(1)} s`);
+  console.log(`  propagation: ${progress.state}, ${progress.completed}/${progress.total} signalled, ${progress.failed} failed, ${signalledS.toFixed(1)} s`);
   console.log(`  every appointment moved and recorded: ${N - pending.size}/${N} after ${movedS.toFixed(1)} s (${((N - pending.size) / movedS).toFixed(0)} dossiers/s)`);
   console.log(`  service process peak RSS: ${bench.peakRssMb().toFixed(0)} MiB`);
   await bench.stop();

@@ -84,6 +84,9 @@ async function main(): Promise<void> {
     postalService: config.POSTAL_SERVICE_URL ?? registries.postalService,
   };
 
+  const connection = await connectTemporal(temporal);
+  stops.push(() => connection.close());
+  const client = serviceClient(connection, temporal.namespace, keyring);
   const nativeConnection = await connectTemporalWorker(temporal);
   const buildId = temporal.versioning.buildId ?? (await workerBuildId());
   const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    activities: createActivities({ db: database.db, registries }),
+    activities: createActivities({ db: database.db, registries, temporal: client }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
     ...(versioning ? { versioning } : {}),
@@ -104,15 +107,12 @@ async function main(): Promise<void> {
   });
   log(`worker polling task queue ${temporal.taskQueue} (workflow bundle: ${bundleSource()})`);
 
-  const connection = await connectTemporal(temporal);
-  stops.push(() => connection.close());
   if (versioning) {
     // One worker on one machine: its build is the current one, whatever ran before (unless told otherwise).
     const promote = process.env.TEMPORAL_PROMOTE ? temporal.versioning.promote : 'always';
     const promotion = await promoteWorkerVersion(connection, { namespace: temporal.namespace, ...versioning, promote });
     log(`worker deployment ${versioning.deploymentName}, build ${buildId}${promotion.promoted ? ': now current' : ''}`);
   }
-  const client = serviceClient(connection, temporal.namespace, keyring);
   // Closed dossiers' histories go to the database before Temporal's retention (24 h here) drops them.
   const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: buildId, dataConverter: serviceDataConverter(keyring), log: { info: log, warn: (m) => logger.warn(m) } });
   stops.push(() => archiver.stop());

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const clientConnection = await connectTemporal(temporal);
   const bootstrap = await bootstrapTemporal(clientConnection, { namespace: temporal.namespace, retentionSeconds: retentionSeconds(temporal.retention) });
   if (bootstrap.namespaceCreated || bootstrap.attributesAdded.length || bootstrap.retentionChangedFrom !== undefined) console.log(`temporal bootstrap: ${JSON.stringify(bootstrap)}`);
+  const client = serviceClient(clientConnection, temporal.namespace, keyring);
   const connection = await connectTemporalWorker(temporal);
   const buildId = temporal.versioning.buildId ?? (await workerBuildId());
   const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
@@ -48,14 +49,14 @@ async function main(): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    activities: createActivities({ db: database.db, registries }),
+    activities: createActivities({ db: database.db, registries, temporal: client }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
     ...(versioning ? { versioning } : {}),
   });
   // Closed dossiers' histories go to PostgreSQL before Temporal's retention drops them.
   const archiver = startHistoryArchiver({
-    client: serviceClient(clientConnection, temporal.namespace, keyring),
+    client,
     db: database.db,
     fallbackBuildId: buildId,
     dataConverter: serviceDataConverter(keyring),

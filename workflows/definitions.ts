@@ -7,6 +7,7 @@ import type { ActionSignature } from '../domain/action-signature';
 import type { ProcedureVersion } from '../domain/procedure';
 import type { RecheckSchedule } from '../domain/verification';
 import type { Actor } from '../domain/roles';
+import type { PropagationProgress } from '../domain/calendar-propagation';
 
 /** The messages a renewal dossier understands; clients import these, never the workflow itself. */
 
@@ -63,6 +64,10 @@ export const stateQuery = defineQuery<DossierState>('state');
 
 /** The holiday table or office hours changed: reload the calendar and recompute every deadline. */
 export const calendarChangedSignal = defineSignal<[{ cause: string }]>('calendarChanged');
+
+/** The workflow that tells the open dossiers of a calendar change (workflows/calendar-propagation.ts), and how far it got. */
+export const CALENDAR_PROPAGATION_TYPE = 'calendarPropagation';
+export const propagationProgressQuery = defineQuery<PropagationProgress>('progress');
 
 export const actionUpdates = Object.fromEntries(
   ACTION_NAMES.map((name) => [name, defineUpdate<ActionResult, [ActionRequest]>(name)]),

@@ -1,1 +1,2 @@
 export { renewalDossier } from './renewal-dossier';
+export { calendarPropagation } from './calendar-propagation';

@@ -118,4 +118,39 @@ describe('the calendar API', () => {
     const back = await until(() => officer.get(reference).then((r) => r.json()), (d) => d.dueAt === received.dueAt, 'the appointment to move back');
     expect(back.transitions.at(-1).note).toMatch(/was removed from the holiday table/);
   });
+
+  it('propagates edits made one right after another, each to every open dossier, with no batch-operation slot to wait for', async () => {
+    // The server's default is one batch operation per namespace: the old propagation made the second of these wait or fail.
+    const references: string[] = [];
+    for (let i = 0; i < 3; i++) references.push((await portal.submit(application())).json().reference);
+    for (const r of references) await officer.waitFor(r, 'AWAITING_RECEIPT');
+    const dates = ['2031-04-01', '2031-04-02', '2031-04-03', '2031-04-04', '2031-04-07'];
+    const started = performance.now();
+    const ids: string[] = [];
+    for (const date of dates) {
+      const added = await admin.request('POST', '/api/v1/calendar/entries', { date, kind: 'holiday', name: `Nghỉ thử ${date}` });
+      expect(added.statusCode, added.body).toBe(201);
+      expect(added.json().propagation.id, added.body).toMatch(/^calendar-change-\d+$/);
+      ids.push(added.json().propagation.id);
+    }
+    expect(new Set(ids).size).toBe(dates.length);
+    const done = await Promise.all(
+      ids.map((id) => until(() => get(admin, `/api/v1/calendar/propagations/${id}`).then((r) => r.json()), (p) => p.state === 'completed', id)),
+    );
+    for (const p of done) {
+      expect(p.total).toBeGreaterThanOrEqual(references.length);
+      expect(p.completed + p.skipped).toBe(p.total);
+      expect(p.failed).toBe(0);
+    }
+    // Five propagations of a handful of dossiers: seconds, where one slot at a time took 9 s per edit after the first.
+    expect(performance.now() - started).toBeLessThan(60_000);
+    for (const r of references) {
+      const history = await stack.env.client.workflow.getHandle(r).fetchHistory();
+      const told = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'calendarChanged');
+      expect(told.length, r).toBeGreaterThanOrEqual(dates.length);
+    }
+    for (const date of dates) expect((await admin.request('DELETE', `/api/v1/calendar/entries/${date}`)).statusCode).toBe(200);
+    const unknown = await get(admin, '/api/v1/calendar/propagations/calendar-change-1');
+    expect(unknown.statusCode).toBe(404);
+  });
 });

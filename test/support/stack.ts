@@ -137,7 +137,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
-      activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url) }),
+      activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url), temporal: env.client }),
       dataConverter: workerDataConverter(keys, TEST_SIGNING_KEYRING),
       ...(versioning ? { versioning } : {}),
     });

@@ -51,17 +51,17 @@ describe('a Temporal frontend behind mTLS', () => {
     const native = await connectTemporalWorker(config);
     const connection = await connectTemporal(config);
     const taskQueue = `tls-${randomUUID()}`;
+    const client = serviceClient(connection, 'default', stack.keyring);
     const worker = await createWorker({
       connection: native,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ db: stack.database.db, registries: registryUrlsFrom(stack.simulators.url) }),
+      activities: createActivities({ db: stack.database.db, registries: registryUrlsFrom(stack.simulators.url), temporal: client }),
       dataConverter: workerDataConverter(stack.keyring, TEST_SIGNING_KEYRING),
     });
     const relayedBefore = mtls.counts.relayed;
     try {
       await worker.runUntil(async () => {
-        const client = serviceClient(connection, 'default', stack.keyring);
         const reference = `SUB-TLS${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`;
         const input: DossierInput = { reference, application: application(), submittedAt: new Date().toISOString(), procedure: RENEWAL_PROCEDURE };
         const h = await client.workflow.start(WORKFLOW_TYPE, { workflowId: reference, taskQueue, args: [input] });
