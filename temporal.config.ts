@@ -51,9 +51,8 @@ const envSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   /** Temporal Cloud's API key (sent as a bearer token, over TLS only). */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-  /** Worker Versioning: the Worker Deployment this worker belongs to, and its build (default: the workflow code's fingerprint). */
+  /** Worker Versioning: the Worker Deployment this worker belongs to (its build is WORKER_BUILD_ID, temporal/workflow-bundle.ts). */
   TEMPORAL_DEPLOYMENT_NAME: z.string().min(1).default('gplx-renewal'),
-  TEMPORAL_BUILD_ID: z.string().min(1).optional(),
   TEMPORAL_WORKER_VERSIONING: z.enum(['on', 'off']).default('on'),
   /**
    * Whether a starting worker makes its build the deployment's current version: `if-none` (only the
@@ -86,7 +85,7 @@ export interface TemporalConfig {
   /** How to reach a secured cluster; undefined for plain gRPC (the embedded dev server). */
   tls?: { certFile?: string; keyFile?: string; caFile?: string; serverName?: string };
   apiKey?: string;
-  versioning: { enabled: boolean; deploymentName: string; buildId?: string; promote: 'if-none' | 'always' | 'never' };
+  versioning: { enabled: boolean; deploymentName: string; promote: 'if-none' | 'always' | 'never' };
   devServer: { port: number; uiPort: number; dbFile: string; cliPath: string; testServerPath: string };
 }
 
@@ -121,7 +120,6 @@ export function loadTemporalConfig(env: Record<string, string | undefined> = pro
     versioning: {
       enabled: e.TEMPORAL_WORKER_VERSIONING === 'on',
       deploymentName: e.TEMPORAL_DEPLOYMENT_NAME,
-      ...(e.TEMPORAL_BUILD_ID ? { buildId: e.TEMPORAL_BUILD_ID } : {}),
       promote: e.TEMPORAL_PROMOTE,
     },
     devServer: {

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   stops.push(() => connection.close());
   const client = serviceClient(connection, temporal.namespace, keyring);
   const nativeConnection = await connectTemporalWorker(temporal);
-  const buildId = temporal.versioning.buildId ?? (await workerBuildId());
+  const buildId = await workerBuildId();
   const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
   const worker = await createWorker({
     connection: nativeConnection,

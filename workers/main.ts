@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   if (bootstrap.namespaceCreated || bootstrap.attributesAdded.length || bootstrap.retentionChangedFrom !== undefined) console.log(`temporal bootstrap: ${JSON.stringify(bootstrap)}`);
   const client = serviceClient(clientConnection, temporal.namespace, keyring);
   const connection = await connectTemporalWorker(temporal);
-  const buildId = temporal.versioning.buildId ?? (await workerBuildId());
+  const buildId = await workerBuildId();
   const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
   const worker = await createWorker({
     connection,
