@@ -76,6 +76,10 @@ const envSchema = z.object({
   POLICE_REGISTRY_URL: z.url().optional(),
   PAYMENT_GATEWAY_URL: z.url().optional(),
   POSTAL_SERVICE_URL: z.url().optional(),
+  /** The payment gateway's merchant secret its notifications (IPN) are signed with; required in production. */
+  PAYMENT_GATEWAY_SECRET: z.string().min(8).optional(),
+  /** The secret the postal service signs its tracking callbacks with; required in production. */
+  POSTAL_CALLBACK_SECRET: z.string().min(8).optional(),
 });
 
 export type ServiceConfig = z.infer<typeof envSchema>;
@@ -107,6 +111,26 @@ export function loadServiceConfig(env: Record<string, string | undefined> = proc
   }
   return parsed.data;
 }
+
+export interface CallbackSecrets {
+  paymentGateway: string;
+  post: string;
+}
+
+/**
+ * The secrets inbound callbacks are verified with. Outside production, the simulators' well-known
+ * demo secrets, so the embedded default runs the whole loop; in production, never a default.
+ */
+export function callbackSecretsOf(config: ServiceConfig): CallbackSecrets {
+  if (config.NODE_ENV === 'production') {
+    const missing = (['PAYMENT_GATEWAY_SECRET', 'POSTAL_CALLBACK_SECRET'] as const).filter((k) => !config[k]);
+    if (missing.length) throw new Error(`Invalid configuration: ${missing.join(', ')} required when NODE_ENV=production`);
+  }
+  return { paymentGateway: config.PAYMENT_GATEWAY_SECRET ?? DEMO_CALLBACK_SECRETS.paymentGateway, post: config.POSTAL_CALLBACK_SECRET ?? DEMO_CALLBACK_SECRETS.post };
+}
+
+/** What the simulators sign with, and the service accepts outside production. */
+export const DEMO_CALLBACK_SECRETS: CallbackSecrets = { paymentGateway: 'demo-payment-secret', post: 'demo-post-secret' };
 
 /** The re-check schedule of a registry that was down at verification (domain/verification.ts). */
 export const recheckScheduleOf = (config: ServiceConfig) => ({

@@ -28,6 +28,9 @@ const LOGGED: Record<string, AccessKind> = {
   // Reading (or sealing) personal data through the Temporal Web UI or CLI.
   'POST /codec/decode': 'audit',
   'POST /codec/encode': 'audit',
+  // Inbound callbacks: who (by its signature), the verdict and the outcome in the entry's `what`.
+  'GET /api/v1/callbacks/payment': 'callback',
+  'POST /api/v1/callbacks/post': 'callback',
 };
 
 /**
@@ -125,7 +128,7 @@ export const accessLogPlugin = fp(async (app: FastifyInstance, opts: { db: Datab
     const params = request.params as Record<string, string> | undefined;
     const body = request.body as { username?: unknown } | undefined;
     // A failed login has no actor: the name that was tried is what an investigation needs.
-    const username = request.actor?.username ?? (kind === 'login' || kind === 'login_failed' ? (typeof body?.username === 'string' ? body.username.slice(0, 64) : null) : null);
+    const username = request.actor?.username ?? request.accessCaller ?? (kind === 'login' || kind === 'login_failed' ? (typeof body?.username === 'string' ? body.username.slice(0, 64) : null) : null);
     const userAgent = request.headers['user-agent']?.slice(0, 512);
     try {
       await writer.append({

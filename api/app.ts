@@ -40,6 +40,10 @@ import type { RecheckSchedule } from '../domain/verification';
 import { healthRoutes } from './routes/health';
 import { registerMetrics } from './metrics';
 import { workQueueRoutes } from './routes/work-queue';
+import { paymentCallbackRoutes } from './routes/payment-callback';
+import { postalCallbackRoutes } from './routes/postal-callback';
+import { createCallbackThrottle } from './callback-throttle';
+import { DEMO_CALLBACK_SECRETS, type CallbackSecrets } from '../service.config';
 
 export interface AppDeps {
   /** A client with the service's data converter (temporal/client.ts). */
@@ -70,6 +74,8 @@ export interface AppDeps {
   verificationRecheck?: RecheckSchedule;
   /** The bearer token a Prometheus scraper sends to GET /metrics (METRICS_TOKEN); open when absent. */
   metricsToken?: string;
+  /** What inbound callbacks are verified with (service.config.ts callbackSecretsOf); the simulators' demo secrets when absent. */
+  callbackSecrets?: CallbackSecrets;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -114,7 +120,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(
     async (v1) => {
       await v1.register(authRoutes, { jwtSecret: deps.jwtSecret });
-      await v1.register(dossierRoutes, { gateway });
+      await v1.register(dossierRoutes, { gateway, db: deps.db });
       await v1.register(dossierSearchRoutes, { db: deps.db });
       await v1.register(statsRoutes, { db: deps.db });
       await v1.register(dashboardRoutes, { db: deps.db });
@@ -129,6 +135,10 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(adminAccountRoutes, { db: deps.db });
       await v1.register(adminApiKeyRoutes, { db: deps.db });
       await v1.register(accessLogRoutes, { db: deps.db });
+      const callbackSecrets = deps.callbackSecrets ?? DEMO_CALLBACK_SECRETS;
+      const throttle = createCallbackThrottle();
+      await v1.register(paymentCallbackRoutes, { db: deps.db, gateway, secret: callbackSecrets.paymentGateway, throttle });
+      await v1.register(postalCallbackRoutes, { db: deps.db, gateway, secret: callbackSecrets.post, throttle });
     },
     { prefix: '/api/v1' },
   );

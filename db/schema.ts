@@ -4,6 +4,7 @@ import type { AccessKind } from '../domain/access-kinds';
 import type { Application } from '../domain/application';
 import type { DossierSummary } from '../domain/dossier-state';
 import type { DossierStatus } from '../domain/dossier-status';
+import type { TrackingEventKind } from '../domain/postal-tracking';
 import type { Step, StepBudget } from '../domain/procedure';
 import type { AdminLevel, DataScope, StaffRole } from '../domain/roles';
 import type { CalendarKind, OfficeWindow } from '../domain/working-time';
@@ -54,6 +55,9 @@ export const dossiers = pgTable(
     // NULLs are distinct, so only submissions that carry an externalRef are deduplicated.
     uniqueIndex('dossiers_agency_external_ref_key').on(t.agencyCode, t.externalRef),
     uniqueIndex('dossiers_code_key').on(t.code),
+    // Inbound callbacks find their dossier by what the caller knows (db/callback-targets.ts).
+    index('dossiers_fee_order_idx').on(sql`(${t.state}->'feeNotice'->>'orderId')`),
+    index('dossiers_tracking_number_idx').on(sql`(${t.state}->'shipment'->>'trackingNumber')`),
     index('dossiers_agency_status_idx').on(t.agencyCode, t.status, t.dueAt),
     // Periods. The trailing columns are what the statistics of a period read (db/dossier-stats.ts): they
     // make its scans index-only once the table is vacuumed, and its bounds on the second date exact
@@ -343,4 +347,25 @@ export const accessLog = pgTable(
     index('access_log_user_at_idx').on(t.username, t.at),
     index('access_log_target_idx').on(t.target),
   ],
+);
+
+/**
+ * The postal service's tracking events, as its callbacks report them: kept here rather than in the
+ * workflow, since they go on arriving (late, out of order) after a delivery has closed the dossier.
+ * The same event reported twice is one row.
+ */
+export const trackingEvents = pgTable(
+  'tracking_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reference: text('reference').notNull().references(() => dossiers.reference),
+    trackingNumber: text('tracking_number').notNull(),
+    event: text('event').$type<TrackingEventKind>().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    note: text('note'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().default(sql`now()`),
+    /** What it did to the dossier: `delivered`, `failed` (back to the counter), or null (a progress line, or too late to change it). */
+    applied: text('applied'),
+  },
+  (t) => [uniqueIndex('tracking_events_event_key').on(t.trackingNumber, t.event, t.at), index('tracking_events_reference_idx').on(t.reference, t.at)],
 );

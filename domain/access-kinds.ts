@@ -12,5 +12,7 @@ export const ACCESS_KINDS = [
   'audit',
   'admin',
   'admin_read',
+  /** A payment gateway's, the post's or the SMS gateway's call to the service: its signature's verdict and outcome in `what`. */
+  'callback',
 ] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];

@@ -6,7 +6,7 @@ import { createAccountDirectory } from '../api/auth/accounts';
 import { buildApp } from '../api/app';
 import { LOG_REDACTION, apiLoggerOptions } from '../api/logging';
 import { openDatabase } from '../db/client';
-import { accountPolicyOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
+import { accountPolicyOf, callbackSecretsOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
@@ -72,7 +72,11 @@ async function main(): Promise<void> {
   if (config.REGISTRIES_URL) {
     registries = registryUrlsFrom(config.REGISTRIES_URL);
   } else {
-    const simulators = await startSimulators({ port: config.SIMULATORS_PORT });
+    // The gateway and the post call the API back by themselves (IPN, tracking events), so the whole loop runs here.
+    const simulators = await startSimulators({
+      port: config.SIMULATORS_PORT,
+      callbacks: { serviceUrl: `http://${config.HOST}:${config.PORT}`, secrets: callbackSecretsOf(config) },
+    });
     stops.push(() => simulators.close());
     registries = registryUrlsFrom(simulators.url);
     log(`registry simulators ready on ${simulators.url}`);
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
     logger: apiLoggerOptions(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
     verificationRecheck: recheckScheduleOf(config),
+    callbackSecrets: callbackSecretsOf(config),
     ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
     accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });

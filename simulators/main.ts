@@ -1,13 +1,20 @@
 import pino from 'pino';
 import { z } from 'zod';
+import { DEMO_CALLBACK_SECRETS } from '../service.config';
 import { startSimulators } from './server';
 
 /** `npm run simulators`: the four registries alone, for running the API and worker against them. */
 
 const log = pino({ name: 'simulators' });
 const port = z.coerce.number().int().min(0).max(65535).parse(process.env.SIMULATORS_PORT ?? 3100);
+/** The API the simulated gateway and post call back (IPN, tracking events); none when unset. */
+const callbackUrl = z.url().optional().parse(process.env.SIMULATORS_CALLBACK_URL || undefined);
+const secrets = {
+  paymentGateway: process.env.PAYMENT_GATEWAY_SECRET ?? DEMO_CALLBACK_SECRETS.paymentGateway,
+  post: process.env.POSTAL_CALLBACK_SECRET ?? DEMO_CALLBACK_SECRETS.post,
+};
 
-startSimulators({ port, host: '127.0.0.1' })
+startSimulators({ port, host: '127.0.0.1', ...(callbackUrl ? { callbacks: { serviceUrl: callbackUrl.replace(/\/$/, ''), secrets } } : {}) })
   .then((sims) => {
     log.info(
       { url: sims.url },

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import type { CallbackSender } from './callbacks';
 import { idempotencyKeyOr400, parseOr400 } from './validation';
 
 /**
@@ -10,6 +11,8 @@ import { idempotencyKeyOr400, parseOr400 } from './validation';
  *     → 201 { trackingNumber: 'EP#########VN', status: 'created', reference, dossierCode, recipientName, phone, address }
  *     → 200 the same shipment when the key was seen before
  *   GET  /postal-service/shipments/:trackingNumber → 200 shipment | 404
+ *   With a callback target set (simulators/callbacks.ts), each new shipment's tracking events are then
+ *   POSTed, signed, to the service's /api/v1/callbacks/post: accepted, in_transit, out_for_delivery, delivered.
  *   Bad input → 400 { error: { code: 'BAD_REQUEST', message, field } }
  */
 
@@ -26,7 +29,7 @@ interface Shipment extends z.infer<typeof shipmentInput> {
   status: 'created';
 }
 
-export const postalService: FastifyPluginAsync = async (app) => {
+export const postalService: FastifyPluginAsync<{ callbacks: CallbackSender }> = async (app, { callbacks }) => {
   const byKey = new Map<string, Shipment>();
   const byTracking = new Map<string, Shipment>();
   // A counter, so numbers within a run are predictable; started at a random point so a restarted
@@ -44,6 +47,7 @@ export const postalService: FastifyPluginAsync = async (app) => {
     const shipment: Shipment = { trackingNumber: `EP${serial}VN`, status: 'created', ...input };
     byKey.set(key, shipment);
     byTracking.set(shipment.trackingNumber, shipment);
+    callbacks.shipped(shipment.trackingNumber);
     return reply.status(201).send(shipment);
   });
 

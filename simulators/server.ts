@@ -4,16 +4,19 @@ import { healthRegistry } from './health-registry';
 import { paymentGateway } from './payment-gateway';
 import { policeRegistry } from './police-registry';
 import { postalService } from './postal-service';
+import { createCallbackSender, type CallbackSender, type CallbackTarget } from './callbacks';
 
 export interface Simulators {
   /** Base URL of all four services, e.g. http://127.0.0.1:3100; each lives under its own prefix. */
   url: string;
   close(): Promise<void>;
   faults: FaultControl;
+  /** Where the gateway and the post send their own callbacks (none until set). */
+  callbacks: Pick<CallbackSender, 'setTarget'>;
 }
 
 /** The four external services in one HTTP server: the dev default, the tests, the benchmarks. */
-export async function startSimulators(opts: { port?: number; host?: string } = {}): Promise<Simulators> {
+export async function startSimulators(opts: { port?: number; host?: string; callbacks?: CallbackTarget } = {}): Promise<Simulators> {
   const app = Fastify({ logger: false });
 
   // Fastify's own 4xx (malformed JSON, wrong content type) get the same shape as ours.
@@ -31,8 +34,11 @@ export async function startSimulators(opts: { port?: number; host?: string } = {
   const faults = installFaults(app);
   await app.register(healthRegistry, { prefix: '/health-registry' });
   await app.register(policeRegistry, { prefix: '/police-registry' });
-  await app.register(paymentGateway, { prefix: '/payment-gateway' });
-  await app.register(postalService, { prefix: '/postal-service' });
+  const callbacks = createCallbackSender();
+  callbacks.setTarget(opts.callbacks);
+  app.addHook('onClose', async () => callbacks.close());
+  await app.register(paymentGateway, { prefix: '/payment-gateway', callbacks });
+  await app.register(postalService, { prefix: '/postal-service', callbacks });
 
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ host, port: opts.port ?? 0 });
@@ -43,6 +49,7 @@ export async function startSimulators(opts: { port?: number; host?: string } = {
   return {
     url: `http://${urlHost}:${address.port}`,
     faults,
+    callbacks,
     close: () => app.close(),
   };
 }

@@ -8,12 +8,28 @@ import type { DossierGateway } from '../dossier-gateway';
 import { dossierView, dossierViewSchema } from '../dossier-view';
 import { HttpError, notFound } from '../errors';
 import { etagOf } from '../revision-etag';
+import type { Database } from '../../db/client';
+import { trackingEventsOf } from '../../db/tracking-events';
+import { TRACKING_EVENTS } from '../../domain/postal-tracking';
+
+/** A dossier looked up on its own also shows what the post reported of its shipment, in the order it happened. */
+const dossierWithTrackingSchema = dossierViewSchema.extend({
+  trackingEvents: z.array(
+    z.object({
+      event: z.enum(TRACKING_EVENTS),
+      at: z.string().describe('when it happened, by the post'),
+      note: z.string().nullable(),
+      receivedAt: z.string().describe('when the post told the service'),
+      applied: z.string().nullable().describe('delivered or failed when it changed the dossier; null for a progress line or one too late to change it'),
+    }),
+  ),
+});
 
 const STAFF_AND_INTEGRATORS = [
   'one_stop_officer', 'appraiser', 'leader', 'accountant', 'supervisor', 'auditor', 'admin', 'integrator',
 ] as const;
 
-export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = async (app, { gateway }) => {
+export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway; db: Database }> = async (app, { gateway, db }) => {
   app.post(
     '/dossiers',
     {
@@ -47,7 +63,7 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
         summary: 'A dossier by submission reference or dossier code: status, findings, steps taken',
         security: [{ bearer: [] }, { apiKey: [] }],
         params: z.object({ id: z.string().min(1).max(64) }),
-        response: { 200: dossierViewSchema.describe('the dossier, personal data masked for roles that may not see it; ETag: its revision, for If-Match on an action') },
+        response: { 200: dossierWithTrackingSchema.describe('the dossier, personal data masked for roles that may not see it; ETag: its revision, for If-Match on an action') },
       },
     },
     async (request, reply) => {
@@ -56,7 +72,7 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> =
       if (revision !== undefined) void reply.header('etag', etagOf(revision));
       // Another agency's dossier, or one outside the account's data scope, is not shown to exist.
       if (!(await dossierInScope(app.accounts, actor, state))) throw notFound(`dossier ${request.params.id}`);
-      return dossierView(state, actor);
+      return { ...dossierView(state, actor), trackingEvents: state.shipment ? await trackingEventsOf(db, state.reference) : [] };
     },
   );
 };

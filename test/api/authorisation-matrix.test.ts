@@ -157,6 +157,16 @@ const dossierUrl = (s: Side, rest = '') => `/api/v1/dossiers/${encodeURIComponen
 const today = () => vietnamDate(new Date());
 
 const ROUTES: Record<string, Row> = {
+  // — inbound callbacks: no login; the signature is the caller's authentication (test/api/callbacks.test.ts) —
+  'GET /api/v1/callbacks/payment': {
+    // Always 200, as the gateway's contract wants; unsigned, every caller is told RspCode 97 and nothing changes.
+    target: 'none', allow: 'anyone', own: '200',
+    request: () => ({ url: '/api/v1/callbacks/payment?vnp_TxnRef=PO-1&vnp_Amount=13500000&vnp_ResponseCode=00&vnp_TransactionStatus=00' }),
+  },
+  'POST /api/v1/callbacks/post': {
+    target: 'none', allow: 'anyone', own: '401 INVALID_SIGNATURE',
+    request: () => ({ body: { trackingNumber: 'VN000000001', event: 'delivered', at: '2026-12-01T09:00:00+07:00' } }),
+  },
   // — sessions —
   'POST /api/v1/auth/login': {
     target: 'none', allow: 'anyone', own: '200',
