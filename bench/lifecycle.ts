@@ -6,7 +6,13 @@
  * lookup by code under the load, what each lifecycle leaves in Temporal (events, stored bytes,
  * activities, workflow tasks, by path) and the service process's peak RSS.
  *
- *   npm run bench:lifecycle -- [--n 200] [--concurrency 20]
+ * `--engine cluster` runs the same load on the production-shaped cluster (cluster/: the Temporal
+ * server on PostgreSQL, two workers and two APIs as processes, HTTP calls going round the APIs);
+ * `--engine both` runs it on the dev engine, then on the cluster, and prints one table side by side.
+ * The dev engine honours TEMPORAL_ADDRESS (that Temporal instead of a dev server) and DATABASE_URL
+ * (PostgreSQL instead of PGlite); the cluster makes fresh databases on DATABASE_URL's server when set.
+ *
+ *   npm run bench:lifecycle -- [--n 200] [--concurrency 20] [--engine dev|cluster|both]
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,10 +28,12 @@ import { temporal as proto } from '@temporalio/proto';
 import { quietBundlerLogger } from '../temporal/workflow-bundle';
 import { WORKFLOW_TYPE, actionUpdates, stateQuery } from '../workflows/definitions';
 import { bareStep } from './bare-workflow';
-import { AGENCY, BENCH_INTEGRATOR_KEY, arg, benchApplication as application, login, pool, signedRequest, sleep, startBenchService } from './support';
+import { AGENCY, BENCH_INTEGRATOR_KEY, arg, argText, benchApplication as application, login, pool, signedRequest, sleep, startBenchService, type Engine } from './support';
 
 const N = arg('n', 200);
 const CONCURRENCY = arg('concurrency', 20);
+const ENGINE = argText('engine', 'dev');
+if (!['dev', 'cluster', 'both'].includes(ENGINE)) throw new Error(`--engine dev|cluster|both, not ${ENGINE}`);
 const WARMUP = Math.min(20, N);
 /**
  * How often a client asks whether verification is done. Reads used to take ~400 ms, which paced the
@@ -69,18 +77,38 @@ async function historyFigures(client: Client, workflowId: string) {
   };
 }
 type Figures = Awaited<ReturnType<typeof historyFigures>>;
+type Phase = 'http' | 'direct' | 'bare';
+type Cpu = { temporal: number; service: number; bench: number; database: number };
 
-async function main(): Promise<void> {
-  const bench = await startBenchService();
-  const { base, client, temporal } = bench;
+/** What one engine's run measured. */
+interface Result {
+  engine: Engine;
+  label: string;
+  temporalAddress: string;
+  seconds: Record<Phase, number>;
+  rate: Record<Phase, number>;
+  latency: Record<Phase, Latencies>;
+  lookups: Latencies;
+  cpu: Record<Phase, Cpu>;
+  byPath: Map<string, Figures[]>;
+  sample: string;
+  cliBytes: number;
+  peakRssMb: number;
+}
 
-  // ---- over HTTP ----
+async function run(engine: Engine): Promise<Result> {
+  const bench = await startBenchService(engine);
+  const { base, bases, client, temporal } = bench;
+
+  // ---- over HTTP (round the APIs, as behind a load balancer) ----
   const tokens: Record<string, string> = {};
   for (const u of ['motcua', 'lanhdao', 'thamdinh', 'ketoan', 'giamsat']) tokens[u] = await login(base, u);
   const as = (who: string): Record<string, string> => (who === 'portal' ? { 'x-api-key': BENCH_INTEGRATOR_KEY } : { authorization: `Bearer ${tokens[who]}` });
+  let turn = 0;
   async function call(lat: Latencies, kind: Kind, who: string, method: string, url: string, body?: unknown) {
+    const api = bases[turn++ % bases.length]!;
     return lat.time(kind, async () => {
-      const res = await fetch(`${base}/api/v1${url}`, {
+      const res = await fetch(`${api}/api/v1${url}`, {
         method,
         headers: { ...as(who), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -187,13 +215,14 @@ async function main(): Promise<void> {
   const directLat = new Latencies();
   const bareLat = new Latencies();
   const seconds = { http: 0, direct: 0, bare: 0 };
-  const cpu = { http: { temporal: 0, service: 0, bench: 0 }, direct: { temporal: 0, service: 0, bench: 0 }, bare: { temporal: 0, service: 0, bench: 0 } };
+  const zero = (): Cpu => ({ temporal: 0, service: 0, bench: 0, database: 0 });
+  const cpu: Record<Phase, Cpu> = { http: zero(), direct: zero(), bare: zero() };
   /** Runs a phase and charges each process's CPU time to it. */
   const charged = async (phase: keyof typeof cpu, run: () => Promise<void>) => {
     const before = bench.cpuSeconds();
     await run();
     const after = bench.cpuSeconds();
-    for (const k of ['temporal', 'service', 'bench'] as const) cpu[phase][k] += after[k] - before[k];
+    for (const k of ['temporal', 'service', 'bench', 'database'] as const) cpu[phase][k] += after[k] - before[k];
   };
   for (let round = 0; round < ROUNDS; round++) {
     const size = Math.floor(N / ROUNDS) + (round < N % ROUNDS ? 1 : 0);
@@ -208,7 +237,7 @@ async function main(): Promise<void> {
     const runDirect = () => charged('direct', async () => void (seconds.direct += await pool(size, CONCURRENCY, () => directLifecycle(directLat))));
     const runBare = () => charged('bare', async () => void (seconds.bare += await pool(size, CONCURRENCY, () => bareLifecycle(bareLat))));
     const order = round % 2 === 0 ? [runHttp, runDirect, runBare] : [runBare, runDirect, runHttp];
-    for (const run of order) await run();
+    for (const runPhase of order) await runPhase();
   }
   // A few of the other paths, for their histories.
   for (const other of ['counter-hand-over', 'intake-refusal'] as const) await pool(Math.min(10, N), Math.min(5, CONCURRENCY), () => httpLifecycle(new Latencies(), other));
@@ -229,41 +258,118 @@ async function main(): Promise<void> {
 
   await bareWorker.shutdown();
   await bareRunning;
+  await bench.stop();
 
-  const rate = { http: N / seconds.http, direct: N / seconds.direct, bare: N / seconds.bare };
-  const fmt = (x: number) => x.toFixed(1);
-  console.log(`bench/lifecycle: ${N} dossiers, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Node ${process.version}, Temporal ${temporal.externalAddress ? temporal.address : 'dev server (SQLite file)'}`);
+  return {
+    engine,
+    label: bench.label,
+    temporalAddress: temporal.address,
+    seconds,
+    rate: { http: N / seconds.http, direct: N / seconds.direct, bare: N / seconds.bare },
+    latency: { http: httpLat, direct: directLat, bare: bareLat },
+    lookups,
+    cpu,
+    byPath,
+    sample: sample.reference,
+    cliBytes,
+    peakRssMb,
+  };
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+const PHASE_NAMES: Record<Phase, string> = { http: 'HTTP', direct: 'direct', bare: 'bare' };
+const mean = (list: Figures[], k: keyof Figures) => list.reduce((a, f) => a + f[k], 0) / list.length;
+const max = (list: Figures[], k: keyof Figures) => Math.max(...list.map((f) => f[k]));
+
+/** One engine's report, as the benchmark has always printed it. */
+function printDetailed(r: Result): void {
+  const { rate, seconds } = r;
+  console.log(`bench/lifecycle: ${N} dossiers, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Node ${process.version}, ${r.label}`);
   console.log(`  HTTP API path     ${fmt(rate.http)} lifecycles/s  (${fmt(seconds.http)} s)`);
   console.log(`  direct client     ${fmt(rate.direct)} lifecycles/s  (${fmt(seconds.direct)} s)`);
   console.log(`  bare workflow     ${fmt(rate.bare)} lifecycles/s  (${fmt(seconds.bare)} s; ${UPDATES} Updates, no activity: the engine's ceiling)`);
   console.log(`  ratio HTTP/direct ${(100 * rate.http / rate.direct).toFixed(1)} %  (target >= 80 %)`);
   console.log(`  share of ceiling  HTTP ${(100 * rate.http / rate.bare).toFixed(1)} %, direct ${(100 * rate.direct / rate.bare).toFixed(1)} %  (target >= 35 %)`);
   console.log('  latency ms          p50      p99      (calls)');
-  for (const [name, lat] of [['HTTP', httpLat], ['direct', directLat], ['bare', bareLat]] as const) {
+  for (const phase of ['http', 'direct', 'bare'] as const) {
     for (const kind of ['start', 'action', 'query'] as const) {
-      const s = lat.summary(kind);
-      if (s.n) console.log(`  ${`${name} ${kind}`.padEnd(18)} ${fmt(s.p50).padStart(7)}  ${fmt(s.p99).padStart(7)}  (${s.n})`);
+      const s = r.latency[phase].summary(kind);
+      if (s.n) console.log(`  ${`${PHASE_NAMES[phase]} ${kind}`.padEnd(18)} ${fmt(s.p50).padStart(7)}  ${fmt(s.p99).padStart(7)}  (${s.n})`);
     }
   }
-  console.log('  CPU ms per lifecycle  Temporal server  service process  bench process   (2 cores = 2000 ms of CPU per second)');
+  const withDb = Object.values(r.cpu).some((c) => Number.isFinite(c.database));
+  console.log(`  CPU ms per lifecycle  Temporal server  service process  bench process${withDb ? '  PostgreSQL' : ''}   (2 cores = 2000 ms of CPU per second)`);
   for (const phase of ['http', 'direct', 'bare'] as const) {
-    const per = (k: 'temporal' | 'service' | 'bench') => ((1000 * cpu[phase][k]) / N).toFixed(0).padStart(15);
-    console.log(`  ${phase.padEnd(20)} ${per('temporal')}  ${per('service')}  ${per('bench')}`);
+    const per = (k: keyof Cpu, width = 15) => (Number.isFinite(r.cpu[phase][k]) ? ((1000 * r.cpu[phase][k]) / N).toFixed(0) : '-').padStart(width);
+    console.log(`  ${phase.padEnd(20)} ${per('temporal')}  ${per('service')}  ${per('bench')}${withDb ? `  ${per('database', 10)}` : ''}`);
   }
-  const l = lookups.summary('lookup');
+  const l = r.lookups.summary('lookup');
   console.log(`  open dossier by code, under the HTTP load: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms  (${l.n} lookups; target p99 <= 50 ms)`);
   console.log('  per lifecycle          events mean/max   stored bytes mean/max   activities  local  workflow tasks  (dossiers)');
-  for (const [name, list] of byPath) {
-    const mean = (k: keyof Figures) => list.reduce((a, f) => a + f[k], 0) / list.length;
-    const max = (k: keyof Figures) => Math.max(...list.map((f) => f[k]));
+  for (const [name, list] of r.byPath) {
     console.log(
-      `  ${name.padEnd(22)} ${`${fmt(mean('events'))}/${max('events')}`.padStart(13)}   ${`${(mean('bytes') / 1024).toFixed(1)}/${(max('bytes') / 1024).toFixed(1)} KB`.padStart(20)}   ${fmt(mean('activities')).padStart(10)}  ${fmt(mean('localActivities')).padStart(5)}  ${fmt(mean('workflowTasks')).padStart(14)}  (${list.length})`,
+      `  ${name.padEnd(22)} ${`${fmt(mean(list, 'events'))}/${max(list, 'events')}`.padStart(13)}   ${`${(mean(list, 'bytes') / 1024).toFixed(1)}/${(max(list, 'bytes') / 1024).toFixed(1)} KB`.padStart(20)}   ${fmt(mean(list, 'activities')).padStart(10)}  ${fmt(mean(list, 'localActivities')).padStart(5)}  ${fmt(mean(list, 'workflowTasks')).padStart(14)}  (${list.length})`,
     );
   }
-  console.log(`  (stored bytes as \`temporal workflow show --output json\` prints the encrypted history; checked on ${sample.reference}: ${(cliBytes / 1024).toFixed(1)} KB from the CLI)`);
-  console.log(`  service process (worker + API + PGlite + simulators) peak RSS: ${fmt(peakRssMb)} MiB`);
+  console.log(`  (stored bytes as \`temporal workflow show --output json\` prints the encrypted history; checked on ${r.sample}: ${(r.cliBytes / 1024).toFixed(1)} KB from the CLI)`);
+  console.log(`  service processes peak RSS: ${fmt(r.peakRssMb)} MiB`);
+}
 
-  await bench.stop();
+/** The engines' figures in one table, a column each. */
+function printSideBySide(results: Result[]): void {
+  const rows: [string, ...string[]][] = [];
+  const row = (name: string, cell: (r: Result) => string) => rows.push([name, ...results.map(cell)]);
+  row('lifecycles/s HTTP', (r) => fmt(r.rate.http));
+  row('lifecycles/s direct client', (r) => fmt(r.rate.direct));
+  row('lifecycles/s bare workflow', (r) => fmt(r.rate.bare));
+  for (const phase of ['http', 'direct', 'bare'] as const) {
+    for (const kind of ['start', 'action', 'query'] as const) {
+      if (!results.some((r) => r.latency[phase].summary(kind).n)) continue;
+      row(`${PHASE_NAMES[phase]} ${kind} p50 / p99 ms`, (r) => {
+        const s = r.latency[phase].summary(kind);
+        return s.n ? `${fmt(s.p50)} / ${fmt(s.p99)}` : '-';
+      });
+    }
+  }
+  row('lookup by code p50 / p99 ms', (r) => {
+    const s = r.lookups.summary('lookup');
+    return `${fmt(s.p50)} / ${fmt(s.p99)}`;
+  });
+  const paths = [...new Set(results.flatMap((r) => [...r.byPath.keys()]))];
+  for (const p of paths) {
+    row(`events per lifecycle, ${p}`, (r) => {
+      const list = r.byPath.get(p);
+      return list ? `${fmt(mean(list, 'events'))} (max ${max(list, 'events')})` : '-';
+    });
+  }
+  row('stored KB, post-delivery', (r) => {
+    const list = r.byPath.get('post-delivery');
+    return list ? (mean(list, 'bytes') / 1024).toFixed(1) : '-';
+  });
+  for (const k of ['temporal', 'service', 'database'] as const) {
+    const name = { temporal: 'Temporal server', service: 'service processes', database: 'PostgreSQL (when ours)' }[k];
+    row(`CPU ms per HTTP lifecycle, ${name}`, (r) => (Number.isFinite(r.cpu.http[k]) ? ((1000 * r.cpu.http[k]) / N).toFixed(0) : '-'));
+  }
+  row('service processes peak RSS MiB', (r) => fmt(r.peakRssMb));
+  const widths = [Math.max(...rows.map((x) => x[0].length)), ...results.map((_, i) => Math.max(results[i]!.engine.length, ...rows.map((x) => x[i + 1]!.length)))];
+  console.log(`bench/lifecycle: ${N} dossiers, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, Node ${process.version}`);
+  for (const r of results) console.log(`  ${r.engine}: ${r.label}`);
+  console.log(`  ${''.padEnd(widths[0]!)}  ${results.map((r, i) => r.engine.padStart(widths[i + 1]!)).join('  ')}`);
+  for (const x of rows) console.log(`  ${x[0].padEnd(widths[0]!)}  ${x.slice(1).map((c, i) => c.padStart(widths[i + 1]!)).join('  ')}`);
+}
+
+async function main(): Promise<void> {
+  if (ENGINE === 'both') {
+    // One after the other: two cores cannot run two engines' loads at once and measure either.
+    const results: Result[] = [];
+    for (const engine of ['dev', 'cluster'] as const) {
+      console.error(`# ${engine}: ${N} dossiers`);
+      results.push(await run(engine));
+    }
+    printSideBySide(results);
+    return;
+  }
+  printDetailed(await run(ENGINE as Engine));
 }
 
 main().catch((err: unknown) => {

@@ -1,10 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { freePort } from '../test/support/ports';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection, type Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { startCluster } from '../cluster';
+import { TEMPORAL_SERVER_VERSION } from '../cluster/paths';
+import { connectTemporal, connectTemporalWorker } from '../temporal/connection';
 import type { Application } from '../domain/application';
 import { startTemporalDevServer } from '../scripts/temporal-dev-server';
 import { loadTemporalConfig, type TemporalConfig } from '../temporal.config';
@@ -20,38 +24,55 @@ export const AGENCY = '000.00.01.H22';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export type Engine = 'dev' | 'cluster';
+
 export interface BenchService {
+  engine: Engine;
+  /** What the service runs on, for the report's header. */
+  label: string;
   temporal: TemporalConfig;
+  /** The first API's base URL. */
   base: string;
+  /** Every API's (one for the dev engine, two for the cluster): HTTP calls go round them in turn, as behind a load balancer. */
+  bases: string[];
   client: Client;
   /** The key the service checks action requests with: the benchmark's direct client signs with it, as the API does. */
   signing: SigningKeyring;
   /** For a worker of the benchmark's own (the bare workflow of bench/lifecycle). */
   nativeConnection: NativeConnection;
-  service: ChildProcess;
-  /** Peak resident set of the service process (worker + API + PGlite + simulators), MiB. */
+  /** Peak resident set of the service's processes (dev: worker + API + PGlite + simulators in one; cluster: the sum of its APIs, workers and simulators), MiB. */
   peakRssMb(): number;
-  /** CPU seconds used so far by the Temporal server, the service process and this process. */
-  cpuSeconds(): { temporal: number; service: number; bench: number };
+  /** CPU seconds used so far by the Temporal server, the service's processes, this process and the database server (NaN when not ours to measure). */
+  cpuSeconds(): { temporal: number; service: number; bench: number; database: number };
   stop(): Promise<void>;
 }
 
 /**
- * A Temporal dev server (SQLite file in a temp folder, or BENCH_TEMPORAL_DIR, e.g. /dev/shm to
- * take the disk out) and the service in its own process, so its memory is measured alone.
+ * The service the benchmarks drive, on one of two engines:
+ * - `dev`: a Temporal dev server (SQLite file in a temp folder, or BENCH_TEMPORAL_DIR, e.g. /dev/shm
+ *   to take the disk out) and the embedded default (scripts/dev.ts) in its own process, so its
+ *   memory is measured alone; TEMPORAL_ADDRESS set: that Temporal instead of a dev server;
+ *   DATABASE_URL set: that PostgreSQL instead of PGlite.
+ * - `cluster`: the production-shaped cluster (cluster/, `npm run cluster`): the Temporal server on
+ *   PostgreSQL, two workers, two APIs, fresh databases dropped after; on DATABASE_URL's (or
+ *   CLUSTER_POSTGRES_URL's) server when set, otherwise on a PostgreSQL it starts.
  */
-export async function startBenchService(): Promise<BenchService> {
+export async function startBenchService(engine: Engine = 'dev'): Promise<BenchService> {
+  return engine === 'cluster' ? startOnCluster() : startOnDevServer();
+}
+
+async function startOnDevServer(): Promise<BenchService> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'gplx-bench-'));
   const [temporalPort, uiPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const external = process.env.TEMPORAL_ADDRESS;
   const temporal = loadTemporalConfig({
     ...process.env,
-    TEMPORAL_ADDRESS: undefined,
     TEMPORAL_DEV_PORT: String(temporalPort),
     TEMPORAL_UI_PORT: String(uiPort),
     TEMPORAL_DB_FILE: path.join(process.env.BENCH_TEMPORAL_DIR ?? tmp, `temporal-${temporalPort}.sqlite`),
     TEMPORAL_CLI_PATH: path.resolve(ROOT, loadTemporalConfig().devServer.cliPath),
   });
-  const server = await startTemporalDevServer(temporal, (m) => console.error(`# ${m}`));
+  const server = external ? undefined : await startTemporalDevServer(temporal, (m) => console.error(`# ${m}`));
   // The service and this process's own client share one key, as the API and the worker do.
   const keys = newKeyLine('bench');
   const signingKeys = newKeyLine('bench-signing');
@@ -82,32 +103,103 @@ export async function startBenchService(): Promise<BenchService> {
     if (i > 600 || service.exitCode !== null) throw new Error('service did not start');
     await sleep(200);
   }
-  const connection = await Connection.connect({ address: temporal.address });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const connection = await connectTemporal(temporal);
+  const nativeConnection = await connectTemporalWorker(temporal);
+  const database = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite';
   return {
+    engine: 'dev',
+    label: `${external ? `Temporal at ${external}` : 'Temporal dev server (SQLite file)'}, one service process (embedded default), ${database}`,
     temporal,
     base,
+    bases: [base],
     client: serviceClient(connection, temporal.namespace, keyringOf(parseKeyLines(keys, 'bench'))),
     nativeConnection,
     signing: keyringOf(parseKeyLines(signingKeys, 'bench-signing')),
-    service,
-    cpuSeconds: () => ({ temporal: cpuOf(server.pid), service: cpuOf(service.pid!), bench: cpuOf(process.pid) }),
-    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024,
+    cpuSeconds: () => ({ temporal: server ? cpuOf(server.pid) : NaN, service: cpuOf(service.pid!), bench: cpuOf(process.pid), database: NaN }),
+    peakRssMb: () => peakRssOf(service.pid!),
     async stop() {
       await connection.close();
       await nativeConnection.close();
       service.kill('SIGTERM');
       await new Promise((r) => service.once('exit', r));
-      await server.stop();
+      await server?.stop();
       rmSync(tmp, { recursive: true, force: true });
     },
   };
 }
 
-/** User + system CPU time of a process, from /proc (Linux). */
-function cpuOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+async function startOnCluster(): Promise<BenchService> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'gplx-bench-cluster-'));
+  // The postgres user must reach the data directory of a server the cluster starts itself.
+  chmodSync(tmp, 0o755);
+  const cluster = await startCluster({
+    dir: tmp,
+    ports: 'free',
+    postgresUrl: process.env.CLUSTER_POSTGRES_URL ?? process.env.DATABASE_URL,
+    databaseSuffix: `bench_${randomBytes(3).toString('hex')}`,
+    dropDatabasesOnStop: true,
+    env: { DEMO_INTEGRATOR_KEY: BENCH_INTEGRATOR_KEY, LOG_LEVEL: 'warn' },
+    log: (m) => console.error(`# ${m}`),
+  });
+  const temporal = loadTemporalConfig({ ...process.env, ...cluster.env, TEMPORAL_CLI_PATH: path.resolve(ROOT, loadTemporalConfig().devServer.cliPath) });
+  const connection = await connectTemporal(temporal);
+  const nativeConnection = await connectTemporalWorker(temporal);
+  const servicePids = () =>
+    cluster
+      .processes()
+      .filter((p) => p.name !== 'temporal-server')
+      .map((p) => p.pid);
+  /** The PostgreSQL server's CPU, when the cluster started it: the postmaster, its live backends and those already reaped. */
+  const databaseCpu = () => {
+    if (!cluster.postgres.dataDir) return NaN;
+    const postmaster = Number(readFileSync(path.join(cluster.postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return cpuOf(postmaster, { withReapedChildren: true }) + childrenOf(postmaster).reduce((a, pid) => a + cpuOf(pid), 0);
+  };
+  return {
+    engine: 'cluster',
+    label: `Temporal ${TEMPORAL_SERVER_VERSION} on PostgreSQL (SQL visibility, 4 shards), ${cluster.workers.length} workers + ${cluster.apiUrls.length} APIs as processes, PostgreSQL ${cluster.postgres.startedHere ? '(started by the cluster)' : `at ${new URL(cluster.postgres.adminUrl).host}`}`,
+    temporal,
+    base: cluster.apiUrls[0]!,
+    bases: cluster.apiUrls,
+    client: serviceClient(connection, temporal.namespace, cluster.keyring),
+    nativeConnection,
+    signing: cluster.signing,
+    cpuSeconds: () => ({
+      temporal: cpuOf(cluster.temporalServerPid()),
+      service: servicePids().reduce((a, pid) => a + cpuOf(pid), 0),
+      bench: cpuOf(process.pid),
+      database: databaseCpu(),
+    }),
+    peakRssMb: () => servicePids().reduce((a, pid) => a + peakRssOf(pid), 0),
+    async stop() {
+      await connection.close();
+      await nativeConnection.close();
+      await cluster.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+const peakRssOf = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** User + system CPU time of a process, from /proc (Linux); with its children that have exited and been waited for. */
+function cpuOf(pid: number, opts: { withReapedChildren?: boolean } = {}): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (opts.withReapedChildren ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
+  } catch {
+    // Gone (a backend that just exited): its time is in its parent's reaped share.
+    return 0;
+  }
 }
 
 export async function login(base: string, username: string): Promise<string> {
@@ -150,6 +242,11 @@ export async function pool(n: number, concurrency: number, one: (i: number) => P
 export const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+export const argText = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
 
 /** An action request as the API sends it: signed (temporal/action-signing.ts). */
