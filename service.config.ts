@@ -80,6 +80,17 @@ const envSchema = z.object({
   PAYMENT_GATEWAY_SECRET: z.string().min(8).optional(),
   /** The secret the postal service signs its tracking callbacks with; required in production. */
   POSTAL_CALLBACK_SECRET: z.string().min(8).optional(),
+  /** Hosts an admin allows webhooks to reach though they resolve to internal addresses (comma-separated). */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) : [])),
+  /** The webhook retry schedule, ms before each attempt (comma-separated); Standard Webhooks' by default. Shorter for tests and drills. */
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'milliseconds, comma-separated, e.g. 0,5000,300000')
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => Number(s.trim())) : undefined)),
 });
 
 export type ServiceConfig = z.infer<typeof envSchema>;
@@ -131,6 +142,9 @@ export function callbackSecretsOf(config: ServiceConfig): CallbackSecrets {
 
 /** What the simulators sign with, and the service accepts outside production. */
 export const DEMO_CALLBACK_SECRETS: CallbackSecrets = { paymentGateway: 'demo-payment-secret', post: 'demo-post-secret' };
+
+/** Where webhooks may go (webhooks/url-policy.ts): https and public addresses only in production. */
+export const webhookUrlPolicyOf = (config: ServiceConfig) => ({ production: config.NODE_ENV === 'production', allowedHosts: config.WEBHOOK_ALLOWED_HOSTS });
 
 /** The re-check schedule of a registry that was down at verification (domain/verification.ts). */
 export const recheckScheduleOf = (config: ServiceConfig) => ({

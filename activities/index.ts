@@ -12,6 +12,8 @@ import { shipmentActivities } from './shipment';
 import { calendarActivities } from './calendar';
 import { calendarPropagationActivities } from './calendar-propagation';
 import type { Client } from '@temporalio/client';
+import { webhookDeliveryActivities } from './webhook-delivery';
+import type { UrlPolicy } from '../webhooks/url-policy';
 
 export interface RegistryUrls {
   healthRegistry: string;
@@ -24,7 +26,7 @@ export interface RegistryUrls {
  * Every activity the workflows call, bound to its dependencies; `temporal` is the service's own
  * (encrypting) client, with which the calendar propagation signals the open dossiers.
  */
-export function createActivities(deps: { db: Database; registries: RegistryUrls; temporal: Client }) {
+export function createActivities(deps: { db: Database; registries: RegistryUrls; temporal: Client; webhookUrls?: UrlPolicy }) {
   const calendars = createCalendarSnapshots(deps.db);
   return {
     ...verificationActivities({
@@ -35,6 +37,8 @@ export function createActivities(deps: { db: Database; registries: RegistryUrls;
     ...dossierRecordActivities(deps.db),
     ...calendarActivities(calendars),
     ...calendarPropagationActivities(deps.temporal),
+    // Outside production by default: loopback receivers allowed (workers/main.ts passes the configured policy).
+    ...webhookDeliveryActivities({ db: deps.db, urlPolicy: deps.webhookUrls ?? { production: false, allowedHosts: [] } }),
     ...feeNoticeActivities(createPaymentGatewayClient(deps.registries.paymentGateway)),
     ...shipmentActivities(createPostalServiceClient(deps.registries.postalService)),
   };

@@ -61,7 +61,8 @@ export function accessKindOf(method: string, route: string, status: number): Acc
   // One route per action (api/routes/actions.ts): every one of them is an action on a dossier.
   if (method === 'POST' && route.startsWith('/api/v1/dossiers/:id/actions/')) return 'action';
   if (EXEMPT.has(key) || !route.startsWith('/api/v1/')) return undefined;
-  if (route.startsWith('/api/v1/admin/') || route.startsWith('/api/v1/calendar/')) return method === 'GET' ? 'admin_read' : 'admin';
+  // An integrator's webhook subscriptions are its configuration: administration, like an admin's.
+  if (route.startsWith('/api/v1/admin/') || route.startsWith('/api/v1/calendar/') || route.startsWith('/api/v1/webhooks')) return method === 'GET' ? 'admin_read' : 'admin';
   return undefined;
 }
 

@@ -43,6 +43,8 @@ import { workQueueRoutes } from './routes/work-queue';
 import { paymentCallbackRoutes } from './routes/payment-callback';
 import { postalCallbackRoutes } from './routes/postal-callback';
 import { createCallbackThrottle } from './callback-throttle';
+import { webhookRoutes } from './routes/webhooks';
+import type { UrlPolicy } from '../webhooks/url-policy';
 import { DEMO_CALLBACK_SECRETS, type CallbackSecrets } from '../service.config';
 
 export interface AppDeps {
@@ -76,6 +78,10 @@ export interface AppDeps {
   metricsToken?: string;
   /** What inbound callbacks are verified with (service.config.ts callbackSecretsOf); the simulators' demo secrets when absent. */
   callbackSecrets?: CallbackSecrets;
+  /** Where webhooks may go (service.config.ts webhookUrlPolicyOf); outside production's rules when absent. */
+  webhookUrls?: UrlPolicy;
+  /** The webhook retry schedule a manual retry is sent with (WEBHOOK_RETRY_SCHEDULE_MS); Standard Webhooks' when absent. */
+  webhookRetryScheduleMs?: number[];
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -139,6 +145,13 @@ export async function buildApp(deps: AppDeps) {
       const throttle = createCallbackThrottle();
       await v1.register(paymentCallbackRoutes, { db: deps.db, gateway, secret: callbackSecrets.paymentGateway, throttle });
       await v1.register(postalCallbackRoutes, { db: deps.db, gateway, secret: callbackSecrets.post, throttle });
+      await v1.register(webhookRoutes, {
+        db: deps.db,
+        client: deps.client,
+        taskQueue: deps.taskQueue,
+        urlPolicy: deps.webhookUrls ?? { production: false, allowedHosts: [] },
+        ...(deps.webhookRetryScheduleMs ? { scheduleMs: deps.webhookRetryScheduleMs } : {}),
+      });
     },
     { prefix: '/api/v1' },
   );

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../db/client';
-import { accountPolicyOf, callbackSecretsOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
+import { accountPolicyOf, callbackSecretsOf, loadServiceConfig, webhookUrlPolicyOf, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
 import { connectTemporal } from '../temporal/connection';
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     trustProxy: config.TRUST_PROXY,
     verificationRecheck: recheckScheduleOf(config),
     callbackSecrets: callbackSecretsOf(config),
+    webhookUrls: webhookUrlPolicyOf(config),
+    ...(config.WEBHOOK_RETRY_SCHEDULE_MS ? { webhookRetryScheduleMs: config.WEBHOOK_RETRY_SCHEDULE_MS } : {}),
     ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
     accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });

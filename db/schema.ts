@@ -5,6 +5,7 @@ import type { Application } from '../domain/application';
 import type { DossierSummary } from '../domain/dossier-state';
 import type { DossierStatus } from '../domain/dossier-status';
 import type { TrackingEventKind } from '../domain/postal-tracking';
+import type { WebhookEvent, WebhookMessage } from '../domain/webhooks';
 import type { Step, StepBudget } from '../domain/procedure';
 import type { AdminLevel, DataScope, StaffRole } from '../domain/roles';
 import type { CalendarKind, OfficeWindow } from '../domain/working-time';
@@ -368,4 +369,65 @@ export const trackingEvents = pgTable(
     applied: text('applied'),
   },
   (t) => [uniqueIndex('tracking_events_event_key').on(t.trackingNumber, t.event, t.at), index('tracking_events_reference_idx').on(t.reference, t.at)],
+);
+
+/** Integrators' webhook subscriptions (issue 14): where their messages go, and with which secret they are signed. */
+export const webhookSubscriptions = pgTable(
+  'webhook_subscriptions',
+  {
+    id: text('id').primaryKey(),
+    /** The API key that made it (its name): only it lists, rotates or deletes it. */
+    owner: text('owner').notNull(),
+    /** The agencies whose dossiers it hears of: the key's scope when it was made (`*` every agency). */
+    agencyCodes: text('agency_codes').array().notNull(),
+    url: text('url').notNull(),
+    events: jsonb('events').$type<WebhookEvent[]>().notNull(),
+    secret: text('secret').notNull(),
+    /** Still signing beside the new secret until previousSecretUntil (a rotation's grace). */
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true }),
+    status: text('status').$type<'active' | 'disabled'>().notNull().default('active'),
+    disabledReason: text('disabled_reason'),
+    /** Since when every attempt has failed; cleared by a success. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [index('webhook_subscriptions_owner_idx').on(t.owner)],
+);
+
+/**
+ * The outbox: every event a write of the record brings, kept in the same database as the record,
+ * then handed to Temporal (webhooks/dispatcher.ts) for delivery. The message id is
+ * deterministic, so a retried write adds nothing.
+ */
+export const outboundEvents = pgTable(
+  'outbound_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageId: text('message_id').notNull(),
+    reference: text('reference').notNull(),
+    agencyCode: text('agency_code').notNull(),
+    message: jsonb('message').$type<WebhookMessage>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('outbound_events_message_id_key').on(t.messageId), index('outbound_events_pending_idx').on(t.id).where(sql`dispatched_at is null`)],
+);
+
+/** Each attempt to deliver a message to a subscription, as its owner sees it. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriptionId: text('subscription_id').notNull().references(() => webhookSubscriptions.id),
+    messageId: text('message_id').notNull(),
+    type: text('type').$type<WebhookEvent>().notNull(),
+    attempt: integer('attempt').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+    status: integer('status'),
+    latencyMs: integer('latency_ms'),
+    error: text('error'),
+  },
+  (t) => [index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.id)],
 );

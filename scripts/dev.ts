@@ -6,7 +6,7 @@ import { createAccountDirectory } from '../api/auth/accounts';
 import { buildApp } from '../api/app';
 import { LOG_REDACTION, apiLoggerOptions } from '../api/logging';
 import { openDatabase } from '../db/client';
-import { accountPolicyOf, callbackSecretsOf, loadServiceConfig, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
+import { accountPolicyOf, callbackSecretsOf, loadServiceConfig, webhookUrlPolicyOf, publicBaseUrlOf, recheckScheduleOf } from '../service.config';
 import { startSimulators } from '../simulators/server';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
@@ -18,6 +18,7 @@ import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { createWorker } from '../workers/create-worker';
 import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
 import { startHistoryArchiver } from '../audit/history-archiver';
+import { startWebhookDispatcher } from '../webhooks/dispatcher';
 import { secureDataDir } from './data-dir';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    activities: createActivities({ db: database.db, registries, temporal: client }),
+    activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config) }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
     ...(versioning ? { versioning } : {}),
@@ -120,6 +121,14 @@ async function main(): Promise<void> {
   // Closed dossiers' histories go to the database before Temporal's retention (24 h here) drops them.
   const archiver = startHistoryArchiver({ client, db: database.db, fallbackBuildId: buildId, dataConverter: serviceDataConverter(keyring), log: { info: log, warn: (m) => logger.warn(m) } });
   stops.push(() => archiver.stop());
+  const dispatcher = startWebhookDispatcher({
+    client,
+    db: database.db,
+    taskQueue: temporal.taskQueue,
+    ...(config.WEBHOOK_RETRY_SCHEDULE_MS ? { scheduleMs: config.WEBHOOK_RETRY_SCHEDULE_MS } : {}),
+    log: { warn: (m) => logger.warn(m) },
+  });
+  stops.push(() => dispatcher.stop());
   const demo = config.NODE_ENV !== 'production';
   const app = await buildApp({
     client,
@@ -146,6 +155,8 @@ async function main(): Promise<void> {
     trustProxy: config.TRUST_PROXY,
     verificationRecheck: recheckScheduleOf(config),
     callbackSecrets: callbackSecretsOf(config),
+    webhookUrls: webhookUrlPolicyOf(config),
+    ...(config.WEBHOOK_RETRY_SCHEDULE_MS ? { webhookRetryScheduleMs: config.WEBHOOK_RETRY_SCHEDULE_MS } : {}),
     ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
     accessLogSpoolDir: config.ACCESS_LOG_SPOOL_DIR ?? path.resolve(config.DATA_DIR, 'access-log-spool'),
   });

@@ -1,7 +1,8 @@
 import { Runtime } from '@temporalio/worker';
 import { createActivities, registryUrlsFrom } from '../activities';
 import { openDatabase } from '../db/client';
-import { loadServiceConfig } from '../service.config';
+import { loadServiceConfig, webhookUrlPolicyOf } from '../service.config';
+import { startWebhookDispatcher } from '../webhooks/dispatcher';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
 import { loadSigningKeyring } from '../temporal/action-signing';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    activities: createActivities({ db: database.db, registries, temporal: client }),
+    activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config) }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
     ...(versioning ? { versioning } : {}),
@@ -60,6 +61,14 @@ async function main(): Promise<void> {
     db: database.db,
     fallbackBuildId: buildId,
     dataConverter: serviceDataConverter(keyring),
+  });
+  // The outbox's events to the subscribers' delivery queues (one dispatcher at a time across workers).
+  const dispatcher = startWebhookDispatcher({
+    client,
+    db: database.db,
+    taskQueue: temporal.taskQueue,
+    ...(config.WEBHOOK_RETRY_SCHEDULE_MS ? { scheduleMs: config.WEBHOOK_RETRY_SCHEDULE_MS } : {}),
+    log: { warn: (m) => console.error(m) },
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
   const running = worker.run();
@@ -83,6 +92,7 @@ async function main(): Promise<void> {
   // A bundle built at start-up means the checkout changed since `npm run build:workflows`: said, since it costs every restart seconds.
   console.log(`worker polling ${temporal.taskQueue} ${(performance.now() / 1000).toFixed(1)} s after its start (workflow bundle: ${bundleSource()})`);
   await running;
+  await dispatcher.stop();
   await archiver.stop();
   await clientConnection.close();
   await connection.close();

@@ -1,2 +1,3 @@
 export { renewalDossier } from './renewal-dossier';
 export { calendarPropagation } from './calendar-propagation';
+export { webhookQueue } from './webhook-queue';

@@ -155,6 +155,7 @@ const READERS: Kind[] = ['officer', 'leader', 'supervisor', 'auditor', 'admin2',
 const NOT_A_SESSION = { integrator: '400 NOT_A_SESSION', portal: '400 NOT_A_SESSION' } as const;
 const dossierUrl = (s: Side, rest = '') => `/api/v1/dossiers/${encodeURIComponent(s.dossier.code)}${rest}`;
 const today = () => vietnamDate(new Date());
+const NO_WEBHOOK = 'wh_00000000000000000000000000';
 
 const ROUTES: Record<string, Row> = {
   // — inbound callbacks: no login; the signature is the caller's authentication (test/api/callbacks.test.ts) —
@@ -166,6 +167,18 @@ const ROUTES: Record<string, Row> = {
   'POST /api/v1/callbacks/post': {
     target: 'none', allow: 'anyone', own: '401 INVALID_SIGNATURE',
     request: () => ({ body: { trackingNumber: 'VN000000001', event: 'delivered', at: '2026-12-01T09:00:00+07:00' } }),
+  },
+  // — webhook subscriptions: an API key's own; another key's are not shown to exist (test/api/webhooks.test.ts) —
+  'POST /api/v1/webhooks': {
+    target: 'none', allow: INTEGRATORS, own: '201',
+    request: () => ({ body: { url: 'http://127.0.0.1:9/hooks', events: ['dossier.late'] } }),
+  },
+  'GET /api/v1/webhooks': { target: 'none', allow: INTEGRATORS, own: '200' },
+  'DELETE /api/v1/webhooks/{id}': { target: 'none', allow: INTEGRATORS, own: '404 NOT_FOUND', request: () => ({ url: `/api/v1/webhooks/${NO_WEBHOOK}` }) },
+  'POST /api/v1/webhooks/{id}/rotate-secret': { target: 'none', allow: INTEGRATORS, own: '404 NOT_FOUND', request: () => ({ url: `/api/v1/webhooks/${NO_WEBHOOK}/rotate-secret` }) },
+  'GET /api/v1/webhooks/{id}/deliveries': { target: 'none', allow: INTEGRATORS, own: '404 NOT_FOUND', request: () => ({ url: `/api/v1/webhooks/${NO_WEBHOOK}/deliveries` }) },
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/retry': {
+    target: 'none', allow: INTEGRATORS, own: '404 NOT_FOUND', request: () => ({ url: `/api/v1/webhooks/${NO_WEBHOOK}/deliveries/1/retry` }),
   },
   // — sessions —
   'POST /api/v1/auth/login': {

@@ -12,6 +12,7 @@ import type { SigningKeyring } from '../../temporal/action-signing';
 import { serviceDataConverter, workerDataConverter } from '../../temporal/data-converter';
 import type { PayloadKeyring } from '../../temporal/payload-keys';
 import { promoteWorkerVersion } from '../../temporal/worker-deployment';
+import { startWebhookDispatcher } from '../../webhooks/dispatcher';
 import { createWorker, type WorkerVersioning } from '../../workers/create-worker';
 import { TEST_KEYRING, TEST_SIGNING_KEYRING } from './payload-keys';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
@@ -84,6 +85,8 @@ export interface StackOptions {
   databaseProxy?: boolean;
   /** A versioned worker (dev server only), made its deployment's current version as it starts. */
   versioning?: WorkerVersioning;
+  /** Run the webhook dispatcher beside the worker, with this retry schedule (ms before each attempt). */
+  webhooks?: { scheduleMs: number[] };
 }
 
 export async function startStack(server: 'time-skipping' | 'dev-server', options: StackOptions = {}): Promise<Stack> {
@@ -146,6 +149,9 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
     return { worker, running };
   };
   let current = await startWorker(keyring, options.versioning);
+  const dispatcher = options.webhooks
+    ? startWebhookDispatcher({ client: env.client, db: database.db, taskQueue, scheduleMs: options.webhooks.scheduleMs, intervalMs: 100 })
+    : undefined;
   const stack: Stack = {
     env,
     simulators,
@@ -164,6 +170,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
       stack.keyring = keys;
     },
     async stop() {
+      await dispatcher?.stop();
       // A worker that already stopped (a fatal error, or shut down by its runtime) has nothing to drain.
       if (current.worker.getState() === 'RUNNING') {
         current.worker.shutdown();
