@@ -3,6 +3,7 @@ import fastifyMetrics from 'fastify-metrics';
 import { z } from 'zod';
 import type { Database } from '../db/client';
 import { openDossierFigures } from '../db/metrics-figures';
+import { outboundBacklog } from '../db/outbound-events';
 import { HttpError } from './errors';
 
 /**
@@ -68,6 +69,15 @@ export async function registerMetrics(app: FastifyInstance, opts: { db: Database
     registers: [register],
     collect() {
       this.set(app.accessLog.backlog());
+    },
+  });
+
+  new client.Gauge({
+    name: 'gplx_webhook_outbox_backlog',
+    help: 'Dossier events written but not yet handed to their webhook queues (webhooks/dispatcher.ts)',
+    registers: [register],
+    async collect() {
+      this.set(await outboundBacklog(opts.db));
     },
   });
 

@@ -43,6 +43,7 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/gplx_late_dossiers/);
     expect(gauge(text, /gplx_verification_rechecks_pending (\d+)/)).toBe(0);
     expect(gauge(text, /gplx_access_log_backlog (\d+)/)).toBeGreaterThanOrEqual(0);
+    expect(gauge(text, /gplx_webhook_outbox_backlog (\d+)/)).toBeGreaterThanOrEqual(0);
     // Node's own figures come with them.
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
   });
