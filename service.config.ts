@@ -76,10 +76,15 @@ const envSchema = z.object({
   POLICE_REGISTRY_URL: z.url().optional(),
   PAYMENT_GATEWAY_URL: z.url().optional(),
   POSTAL_SERVICE_URL: z.url().optional(),
+  NATIONAL_PORTAL_URL: z.url().optional(),
+  SMS_GATEWAY_URL: z.url().optional(),
+  EMAIL_GATEWAY_URL: z.url().optional(),
   /** The payment gateway's merchant secret its notifications (IPN) are signed with; required in production. */
   PAYMENT_GATEWAY_SECRET: z.string().min(8).optional(),
   /** The secret the postal service signs its tracking callbacks with; required in production. */
   POSTAL_CALLBACK_SECRET: z.string().min(8).optional(),
+  /** The secret the SMS gateway signs citizens' forwarded messages with; required in production. */
+  SMS_CALLBACK_SECRET: z.string().min(8).optional(),
   /** Hosts an admin allows webhooks to reach though they resolve to internal addresses (comma-separated). */
   WEBHOOK_ALLOWED_HOSTS: z
     .string()
@@ -126,6 +131,7 @@ export function loadServiceConfig(env: Record<string, string | undefined> = proc
 export interface CallbackSecrets {
   paymentGateway: string;
   post: string;
+  sms: string;
 }
 
 /**
@@ -134,14 +140,18 @@ export interface CallbackSecrets {
  */
 export function callbackSecretsOf(config: ServiceConfig): CallbackSecrets {
   if (config.NODE_ENV === 'production') {
-    const missing = (['PAYMENT_GATEWAY_SECRET', 'POSTAL_CALLBACK_SECRET'] as const).filter((k) => !config[k]);
+    const missing = (['PAYMENT_GATEWAY_SECRET', 'POSTAL_CALLBACK_SECRET', 'SMS_CALLBACK_SECRET'] as const).filter((k) => !config[k]);
     if (missing.length) throw new Error(`Invalid configuration: ${missing.join(', ')} required when NODE_ENV=production`);
   }
-  return { paymentGateway: config.PAYMENT_GATEWAY_SECRET ?? DEMO_CALLBACK_SECRETS.paymentGateway, post: config.POSTAL_CALLBACK_SECRET ?? DEMO_CALLBACK_SECRETS.post };
+  return {
+    paymentGateway: config.PAYMENT_GATEWAY_SECRET ?? DEMO_CALLBACK_SECRETS.paymentGateway,
+    post: config.POSTAL_CALLBACK_SECRET ?? DEMO_CALLBACK_SECRETS.post,
+    sms: config.SMS_CALLBACK_SECRET ?? DEMO_CALLBACK_SECRETS.sms,
+  };
 }
 
 /** What the simulators sign with, and the service accepts outside production. */
-export const DEMO_CALLBACK_SECRETS: CallbackSecrets = { paymentGateway: 'demo-payment-secret', post: 'demo-post-secret' };
+export const DEMO_CALLBACK_SECRETS: CallbackSecrets = { paymentGateway: 'demo-payment-secret', post: 'demo-post-secret', sms: 'demo-sms-secret' };
 
 /** Where webhooks may go (webhooks/url-policy.ts): https and public addresses only in production. */
 export const webhookUrlPolicyOf = (config: ServiceConfig) => ({ production: config.NODE_ENV === 'production', allowedHosts: config.WEBHOOK_ALLOWED_HOSTS });

@@ -31,6 +31,7 @@ const LOGGED: Record<string, AccessKind> = {
   // Inbound callbacks: who (by its signature), the verdict and the outcome in the entry's `what`.
   'GET /api/v1/callbacks/payment': 'callback',
   'POST /api/v1/callbacks/post': 'callback',
+  'POST /api/v1/callbacks/sms': 'callback',
 };
 
 /**

@@ -42,6 +42,7 @@ import { registerMetrics } from './metrics';
 import { workQueueRoutes } from './routes/work-queue';
 import { paymentCallbackRoutes } from './routes/payment-callback';
 import { postalCallbackRoutes } from './routes/postal-callback';
+import { smsCallbackRoutes } from './routes/sms-callback';
 import { createCallbackThrottle } from './callback-throttle';
 import { webhookRoutes } from './routes/webhooks';
 import type { UrlPolicy } from '../webhooks/url-policy';
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps) {
       const throttle = createCallbackThrottle();
       await v1.register(paymentCallbackRoutes, { db: deps.db, gateway, secret: callbackSecrets.paymentGateway, throttle });
       await v1.register(postalCallbackRoutes, { db: deps.db, gateway, secret: callbackSecrets.post, throttle });
+      await v1.register(smsCallbackRoutes, { gateway, secret: callbackSecrets.sms, throttle });
       await v1.register(webhookRoutes, {
         db: deps.db,
         client: deps.client,

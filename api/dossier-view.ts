@@ -25,17 +25,7 @@ import { availableActions } from '../domain/state-machine';
 import { CLOCK_RUNNING, remainingOf } from '../domain/dossier-clock';
 import { isLate } from '../domain/lateness';
 import { MINUTE_MS, WorkingCalendar, localIso, type CalendarSnapshot } from '../domain/working-time';
-
-/** Masks keep enough to recognise a record on the phone, not enough to reuse it. */
-const mask = {
-  citizenId: (v: string) => `${'*'.repeat(v.length - 4)}${v.slice(-4)}`,
-  /** Any identifier: its last four characters. */
-  identifier: (v: string) => `${'*'.repeat(Math.max(0, v.length - 4))}${v.slice(-4)}`,
-  phone: (v: string) => `${v.slice(0, 3)}****${v.slice(-3)}`,
-  email: (v: string) => v.replace(/^(.).*(@.*)$/, '$1***$2'),
-  address: (v: string) => `*** ${v.split(',').pop()?.trim() ?? ''}`.trim(),
-  dateOfBirth: (v: string) => `${v.slice(0, 4)}-**-**`,
-};
+import { mask } from '../domain/masking';
 
 export const maskCitizenId = mask.citizenId;
 export const maskAddress = mask.address;

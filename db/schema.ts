@@ -6,6 +6,7 @@ import type { DossierSummary } from '../domain/dossier-state';
 import type { DossierStatus } from '../domain/dossier-status';
 import type { TrackingEventKind } from '../domain/postal-tracking';
 import type { WebhookEvent, WebhookMessage } from '../domain/webhooks';
+import type { NotificationKind } from '../domain/notifications';
 import type { Step, StepBudget } from '../domain/procedure';
 import type { AdminLevel, DataScope, StaffRole } from '../domain/roles';
 import type { CalendarKind, OfficeWindow } from '../domain/working-time';
@@ -431,3 +432,33 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.id)],
 );
+
+/** What each citizen was told, by which channel, and whether it went (issue 14, item 5). One row per message and channel. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reference: text('reference').notNull(),
+    /** The event that caused it (outbound_events.message_id): a retried send finds its row. */
+    messageId: text('message_id').notNull(),
+    kind: text('kind').$type<NotificationKind>().notNull(),
+    channel: text('channel').$type<'sms' | 'email'>().notNull(),
+    /** The address, masked: who it went to is in the application; this says which of them. */
+    recipient: text('recipient').notNull(),
+    text: text('text').notNull(),
+    status: text('status').$type<'sent' | 'failed'>().notNull(),
+    error: text('error'),
+    at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [uniqueIndex('notifications_message_channel_key').on(t.messageId, t.channel), index('notifications_reference_idx').on(t.reference, t.id)],
+);
+
+/** When each dossier's record last reached the National Public Service Portal, and the last failure. */
+export const portalSyncs = pgTable('portal_syncs', {
+  reference: text('reference').primaryKey(),
+  syncedAt: timestamp('synced_at', { withTimezone: true }),
+  /** The status the portal was last sent (TrangThaiHoSo). */
+  syncedStatus: integer('synced_status'),
+  attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull(),
+  error: text('error'),
+});

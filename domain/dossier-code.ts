@@ -30,3 +30,6 @@ export function parseDossierCode(value: string): { agencyCode: string; yymmdd: s
 
 /** Submission references are handed out at once, before the dossier has a code. */
 export const REFERENCE_PATTERN = /^SUB-[0-9A-Z]{26}$/;
+
+/** Where anyone holding a dossier code looks it up (the public page; printed in QR codes, sent in notifications). */
+export const lookupUrlOf = (publicBaseUrl: string, code: string) => `${publicBaseUrl}/tra-cuu/${encodeURIComponent(code)}`;

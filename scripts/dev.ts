@@ -87,6 +87,9 @@ async function main(): Promise<void> {
     policeRegistry: config.POLICE_REGISTRY_URL ?? registries.policeRegistry,
     paymentGateway: config.PAYMENT_GATEWAY_URL ?? registries.paymentGateway,
     postalService: config.POSTAL_SERVICE_URL ?? registries.postalService,
+    nationalPortal: config.NATIONAL_PORTAL_URL ?? registries.nationalPortal,
+    smsGateway: config.SMS_GATEWAY_URL ?? registries.smsGateway,
+    emailGateway: config.EMAIL_GATEWAY_URL ?? registries.emailGateway,
   };
 
   const connection = await connectTemporal(temporal);
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config) }),
+    activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config), publicBaseUrl: publicBaseUrlOf(config) }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
     ...(versioning ? { versioning } : {}),

@@ -13,7 +13,7 @@ import { parseOr400 } from './validation';
  * that a client really retried.
  */
 
-export const SERVICES = ['health-registry', 'police-registry', 'payment-gateway', 'postal-service'] as const;
+export const SERVICES = ['health-registry', 'police-registry', 'payment-gateway', 'postal-service', 'national-portal', 'sms-gateway', 'email-gateway'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export const DEFAULT_TIMEOUT_DELAY_MS = 15_000;

@@ -12,6 +12,7 @@ const callbackUrl = z.url().optional().parse(process.env.SIMULATORS_CALLBACK_URL
 const secrets = {
   paymentGateway: process.env.PAYMENT_GATEWAY_SECRET ?? DEMO_CALLBACK_SECRETS.paymentGateway,
   post: process.env.POSTAL_CALLBACK_SECRET ?? DEMO_CALLBACK_SECRETS.post,
+  sms: process.env.SMS_CALLBACK_SECRET ?? DEMO_CALLBACK_SECRETS.sms,
 };
 
 startSimulators({ port, host: '127.0.0.1', ...(callbackUrl ? { callbacks: { serviceUrl: callbackUrl.replace(/\/$/, ''), secrets } } : {}) })

@@ -4,10 +4,12 @@ import { healthRegistry } from './health-registry';
 import { paymentGateway } from './payment-gateway';
 import { policeRegistry } from './police-registry';
 import { postalService } from './postal-service';
+import { nationalPortal } from './national-portal';
+import { emailGateway, smsGateway } from './messaging';
 import { createCallbackSender, type CallbackSender, type CallbackTarget } from './callbacks';
 
 export interface Simulators {
-  /** Base URL of all four services, e.g. http://127.0.0.1:3100; each lives under its own prefix. */
+  /** Base URL of every simulated service (registries, gateway, post, portal, SMS, e-mail), e.g. http://127.0.0.1:3100; each lives under its own prefix. */
   url: string;
   close(): Promise<void>;
   faults: FaultControl;
@@ -15,7 +17,7 @@ export interface Simulators {
   callbacks: Pick<CallbackSender, 'setTarget'>;
 }
 
-/** The four external services in one HTTP server: the dev default, the tests, the benchmarks. */
+/** The external services in one HTTP server: the dev default, the tests, the benchmarks. */
 export async function startSimulators(opts: { port?: number; host?: string; callbacks?: CallbackTarget } = {}): Promise<Simulators> {
   const app = Fastify({ logger: false });
 
@@ -39,6 +41,9 @@ export async function startSimulators(opts: { port?: number; host?: string; call
   app.addHook('onClose', async () => callbacks.close());
   await app.register(paymentGateway, { prefix: '/payment-gateway', callbacks });
   await app.register(postalService, { prefix: '/postal-service', callbacks });
+  await app.register(nationalPortal, { prefix: '/national-portal' });
+  await app.register(smsGateway, { prefix: '/sms-gateway' });
+  await app.register(emailGateway, { prefix: '/email-gateway' });
 
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ host, port: opts.port ?? 0 });

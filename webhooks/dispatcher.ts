@@ -5,6 +5,7 @@ import { markDispatched, pendingOutboundEvents } from '../db/outbound-events';
 import { subscribersOf } from '../db/webhooks';
 import { STANDARD_RETRY_SCHEDULE_MS, type WebhookMessage } from '../domain/webhooks';
 import { enqueueWebhookSignal, type QueuedWebhook, type WebhookQueueInput } from '../workflows/webhook-queue';
+import { outreachEventSignal, type OutreachAudience, type OutreachEvent } from '../workflows/dossier-outreach';
 
 /**
  * Hands the outbox's events to Temporal: for each, every subscription that hears of it gets the
@@ -14,6 +15,7 @@ import { enqueueWebhookSignal, type QueuedWebhook, type WebhookQueueInput } from
  * so a crash in between hands it over again, and the queue drops the duplicate by its id.
  */
 export const WEBHOOK_QUEUE_TYPE = 'webhookQueue';
+const OUTREACH_TYPE = 'dossierOutreach';
 const DISPATCH_LOCK = 7_141_001;
 
 export const webhookQueueId = (subscriptionId: string, reference: string) => `webhook-${subscriptionId}-${reference}`;
@@ -46,6 +48,22 @@ export async function enqueueWebhook(deps: Pick<DispatcherDeps, 'client' | 'task
   );
 }
 
+export const outreachId = (audience: OutreachAudience, reference: string) => `outreach-${audience}-${reference}`;
+
+async function enqueueOutreach(deps: Pick<DispatcherDeps, 'client' | 'taskQueue'>, reference: string, event: OutreachEvent): Promise<void> {
+  for (const audience of ['portal', 'citizen'] as const) {
+    await deps.client.withDeadline(Date.now() + 10_000, () =>
+      deps.client.workflow.signalWithStart(OUTREACH_TYPE, {
+        workflowId: outreachId(audience, reference),
+        taskQueue: deps.taskQueue,
+        args: [{ reference, audience }],
+        signal: outreachEventSignal,
+        signalArgs: [event],
+      }),
+    );
+  }
+}
+
 /** One round: up to `limit` events, oldest first. Answers how many were handed over (0: nothing to do, or another worker holds the lock). */
 export async function dispatchOnce(deps: DispatcherDeps, limit = 100): Promise<number> {
   return deps.db.transaction(async (tx) => {
@@ -56,6 +74,8 @@ export async function dispatchOnce(deps: DispatcherDeps, limit = 100): Promise<n
     for (const e of events) {
       const subscribers = await subscribersOf(tx as unknown as Database, e.message.type, e.agencyCode);
       for (const s of subscribers) await enqueueWebhook(deps, s.id, e.reference, queuedOf(e.messageId, e.message));
+      // The portal and the citizen hear of it too (workflows/dossier-outreach.ts).
+      await enqueueOutreach(deps, e.reference, { messageId: e.messageId, type: e.message.type, sequence: e.message.data.sequence });
       done.push(e.id);
     }
     await markDispatched(tx as unknown as Database, done);

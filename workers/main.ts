@@ -1,7 +1,7 @@
 import { Runtime } from '@temporalio/worker';
 import { createActivities, registryUrlsFrom } from '../activities';
 import { openDatabase } from '../db/client';
-import { loadServiceConfig, webhookUrlPolicyOf } from '../service.config';
+import { loadServiceConfig, publicBaseUrlOf, webhookUrlPolicyOf } from '../service.config';
 import { startWebhookDispatcher } from '../webhooks/dispatcher';
 import { loadTemporalConfig } from '../temporal.config';
 import { serviceClient } from '../temporal/client';
@@ -35,6 +35,9 @@ async function main(): Promise<void> {
     policeRegistry: pick(config.POLICE_REGISTRY_URL, base?.policeRegistry, 'POLICE_REGISTRY_URL'),
     paymentGateway: pick(config.PAYMENT_GATEWAY_URL, base?.paymentGateway, 'PAYMENT_GATEWAY_URL'),
     postalService: pick(config.POSTAL_SERVICE_URL, base?.postalService, 'POSTAL_SERVICE_URL'),
+    nationalPortal: pick(config.NATIONAL_PORTAL_URL, base?.nationalPortal, 'NATIONAL_PORTAL_URL'),
+    smsGateway: pick(config.SMS_GATEWAY_URL, base?.smsGateway, 'SMS_GATEWAY_URL'),
+    emailGateway: pick(config.EMAIL_GATEWAY_URL, base?.emailGateway, 'EMAIL_GATEWAY_URL'),
   };
   // Production seeds no demo agency: its own are created through the admin API.
   const database = await openDatabase({ url: config.DATABASE_URL, demoAgencies: config.NODE_ENV !== 'production' });
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config) }),
+    activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config), publicBaseUrl: publicBaseUrlOf(config) }),
     dataConverter: workerDataConverter(keyring, signing),
     maxCachedWorkflows: temporal.maxCachedWorkflows,
     ...(versioning ? { versioning } : {}),

@@ -11,9 +11,34 @@ import { etagOf } from '../revision-etag';
 import type { Database } from '../../db/client';
 import { trackingEventsOf } from '../../db/tracking-events';
 import { TRACKING_EVENTS } from '../../domain/postal-tracking';
+import { NOTIFICATION_KINDS } from '../../domain/notifications';
+import { notificationsOf, portalSyncOf } from '../../db/citizen-notifications';
 
-/** A dossier looked up on its own also shows what the post reported of its shipment, in the order it happened. */
+/**
+ * A dossier looked up on its own also shows what the outside world was told and said: the post's
+ * tracking events in the order they happened, when the National Public Service Portal last took
+ * its record, and what the citizen was sent.
+ */
 const dossierWithTrackingSchema = dossierViewSchema.extend({
+  portalSync: z
+    .object({
+      syncedAt: z.string().nullable().describe('when the portal last took the record'),
+      syncedStatus: z.number().int().nullable().describe('the status code it was sent'),
+      attemptedAt: z.string(),
+      error: z.string().nullable().describe('why the last attempt failed (it is retried)'),
+    })
+    .nullable(),
+  notifications: z.array(
+    z.object({
+      kind: z.enum(NOTIFICATION_KINDS),
+      channel: z.enum(['sms', 'email']),
+      recipient: z.string().describe('masked'),
+      text: z.string(),
+      status: z.enum(['sent', 'failed']),
+      error: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
   trackingEvents: z.array(
     z.object({
       event: z.enum(TRACKING_EVENTS),
@@ -72,7 +97,12 @@ export const dossierRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway; db:
       if (revision !== undefined) void reply.header('etag', etagOf(revision));
       // Another agency's dossier, or one outside the account's data scope, is not shown to exist.
       if (!(await dossierInScope(app.accounts, actor, state))) throw notFound(`dossier ${request.params.id}`);
-      return { ...dossierView(state, actor), trackingEvents: state.shipment ? await trackingEventsOf(db, state.reference) : [] };
+      const [trackingEvents, portalSync, sent] = await Promise.all([
+        state.shipment ? trackingEventsOf(db, state.reference) : [],
+        portalSyncOf(db, state.reference),
+        notificationsOf(db, state.reference),
+      ]);
+      return { ...dossierView(state, actor), trackingEvents, portalSync, notifications: sent };
     },
   );
 };

@@ -6,7 +6,8 @@ import { laterDeliveryOutcome, markTrackingEventApplied, recordTrackingEvent } f
 import { DOSSIER_STATUSES } from '../../domain/dossier-status';
 import { deliveryOutcomeOf, trackingCallbackSchema } from '../../domain/postal-tracking';
 import { workflowActor } from '../../domain/roles';
-import { SIGNATURE_HEADER, verifyBodySignature } from '../../integrations/body-signature';
+import { SIGNATURE_HEADER } from '../../integrations/body-signature';
+import { keepRawJsonBodies, signedBodyHooks } from '../signed-callback';
 import type { CallbackThrottle } from '../callback-throttle';
 import type { DossierGateway } from '../dossier-gateway';
 import { HttpError, errorResponse, notFound } from '../errors';
@@ -15,12 +16,6 @@ import { HttpError, errorResponse, notFound } from '../errors';
 const POST = 'postal-service';
 /** A tracking event is a few hundred bytes; nothing bigger is read before its signature is known. */
 const BODY_LIMIT = 16 * 1024;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    rawBody?: Buffer;
-  }
-}
 
 const answer = z.object({
   recorded: z.literal(true),
@@ -41,37 +36,13 @@ export const postalCallbackRoutes: FastifyPluginAsyncZod<{ db: Database; gateway
   app,
   { db, gateway, secret, throttle },
 ) => {
-  // This plugin's own JSON parser keeps the bytes the signature was computed over.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    try {
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
-    } catch {
-      done(new HttpError(400, 'VALIDATION_FAILED', 'the body is not valid JSON'), undefined);
-    }
-  });
+  keepRawJsonBodies(app, BODY_LIMIT);
 
   app.post(
     '/callbacks/post',
     {
       bodyLimit: BODY_LIMIT,
-      onRequest: async (request) => {
-        const blocked = throttle.blocked(request.ip);
-        if (blocked) {
-          request.accessNote = 'refused: too many bad signatures from this address';
-          throw new HttpError(429, 'TOO_MANY_BAD_CALLBACKS', 'too many callbacks with a wrong signature from this address; retry later', undefined, undefined, blocked.retryAfterS);
-        }
-      },
-      // After parsing (the signature covers the raw body), before validation: an unsigned body is never judged on its content.
-      preValidation: async (request) => {
-        if (!request.rawBody || !verifyBodySignature(request.rawBody, request.headers[SIGNATURE_HEADER] as string | undefined, secret)) {
-          throttle.failed(request.ip);
-          request.accessNote = 'signature invalid';
-          throw new HttpError(401, 'INVALID_SIGNATURE', `${SIGNATURE_HEADER}: missing, or not the HMAC-SHA256 of this body with the postal service's secret`, SIGNATURE_HEADER);
-        }
-        request.accessCaller = POST;
-      },
+      ...signedBodyHooks({ secret, throttle, caller: POST, whose: "the postal service's" }),
       schema: {
         tags: ['callbacks'],
         summary: "The postal service's tracking event for a shipped licence (signed with POSTAL_CALLBACK_SECRET)",

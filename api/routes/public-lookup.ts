@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { agencies } from '../../db/schema';
-import { DOSSIER_CODE_PATTERN } from '../../domain/dossier-code';
+import { DOSSIER_CODE_PATTERN, lookupUrlOf } from '../../domain/dossier-code';
 import type { DossierState } from '../../domain/dossier-state';
 import { DOSSIER_STATUSES, PORTAL_STATUS } from '../../domain/dossier-status';
 import { isLate } from '../../domain/lateness';
@@ -44,7 +44,7 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
   const limited = app.rateLimit(PUBLIC_RATE_LIMIT);
   const params = z.object({ code: z.string().regex(DOSSIER_CODE_PATTERN, 'a dossier code such as 000.00.01.H22-260312-0001') });
   // Never from the request: a forged Host header would otherwise end up in a printed QR code and a shared cache.
-  const lookupUrl = (code: string) => `${publicBaseUrl}/tra-cuu/${encodeURIComponent(code)}`;
+  const lookupUrl = (code: string) => lookupUrlOf(publicBaseUrl, code);
 
   app.get(
     '/public/dossiers/:code',

@@ -168,6 +168,10 @@ const ROUTES: Record<string, Row> = {
     target: 'none', allow: 'anyone', own: '401 INVALID_SIGNATURE',
     request: () => ({ body: { trackingNumber: 'VN000000001', event: 'delivered', at: '2026-12-01T09:00:00+07:00' } }),
   },
+  'POST /api/v1/callbacks/sms': {
+    target: 'none', allow: 'anyone', own: '401 INVALID_SIGNATURE',
+    request: () => ({ body: { from: '0912345678', text: 'GPLX 000.00.01.H22-261201-0001' } }),
+  },
   // — webhook subscriptions: an API key's own; another key's are not shown to exist (test/api/webhooks.test.ts) —
   'POST /api/v1/webhooks': {
     target: 'none', allow: INTEGRATORS, own: '201',

@@ -218,7 +218,7 @@ describe('webhook delivery', () => {
     await officer.waitFor(reference, 'AWAITING_RECEIPT');
     await receiver.until(() => receiver.of(reference).length >= 1, 'the 410');
     const until = async (id: string) => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 300; i++) {
         const w = (await portal.request('GET', '/api/v1/webhooks')).json().webhooks.find((x: DossierBody) => x.id === id);
         if (w.status === 'disabled') return w;
         await new Promise((r) => setTimeout(r, 100));

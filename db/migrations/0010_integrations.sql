@@ -1,3 +1,16 @@
+CREATE TABLE "notifications" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"reference" text NOT NULL,
+	"message_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"channel" text NOT NULL,
+	"recipient" text NOT NULL,
+	"text" text NOT NULL,
+	"status" text NOT NULL,
+	"error" text,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "outbound_events" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"message_id" text NOT NULL,
@@ -6,6 +19,14 @@ CREATE TABLE "outbound_events" (
 	"message" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"dispatched_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "portal_syncs" (
+	"reference" text PRIMARY KEY NOT NULL,
+	"synced_at" timestamp with time zone,
+	"synced_status" integer,
+	"attempted_at" timestamp with time zone NOT NULL,
+	"error" text
 );
 --> statement-breakpoint
 CREATE TABLE "tracking_events" (
@@ -49,6 +70,8 @@ CREATE TABLE "webhook_subscriptions" (
 --> statement-breakpoint
 ALTER TABLE "tracking_events" ADD CONSTRAINT "tracking_events_reference_dossiers_reference_fk" FOREIGN KEY ("reference") REFERENCES "public"."dossiers"("reference") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_subscription_id_webhook_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."webhook_subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "notifications_message_channel_key" ON "notifications" USING btree ("message_id","channel");--> statement-breakpoint
+CREATE INDEX "notifications_reference_idx" ON "notifications" USING btree ("reference","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbound_events_message_id_key" ON "outbound_events" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "outbound_events_pending_idx" ON "outbound_events" USING btree ("id") WHERE dispatched_at is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "tracking_events_event_key" ON "tracking_events" USING btree ("tracking_number","event","at");--> statement-breakpoint
