@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { TrackingCallback } from '../domain/postal-tracking';
 import type { Database } from './client';
 import { trackingEvents } from './schema';
@@ -22,7 +22,7 @@ export async function recordTrackingEvent(db: Database, reference: string, e: Tr
   const [existing] = await db
     .select({ id: trackingEvents.id, applied: trackingEvents.applied })
     .from(trackingEvents)
-    .where(sql`${trackingEvents.trackingNumber} = ${e.trackingNumber} and ${trackingEvents.event} = ${e.event} and ${trackingEvents.at} = ${new Date(e.at)}`);
+    .where(and(eq(trackingEvents.trackingNumber, e.trackingNumber), eq(trackingEvents.event, e.event), eq(trackingEvents.at, new Date(e.at))));
   return { id: existing!.id, fresh: false, applied: existing!.applied };
 }
 
@@ -45,7 +45,7 @@ export async function laterDeliveryOutcome(db: Database, trackingNumber: string,
   const [row] = await db
     .select({ event: trackingEvents.event })
     .from(trackingEvents)
-    .where(sql`${trackingEvents.trackingNumber} = ${trackingNumber} and ${trackingEvents.at} > ${new Date(at)} and ${trackingEvents.event} in ('delivered', 'failed', 'returned')`)
+    .where(and(eq(trackingEvents.trackingNumber, trackingNumber), gt(trackingEvents.at, new Date(at)), inArray(trackingEvents.event, ['delivered', 'failed', 'returned'])))
     .limit(1);
   return row?.event;
 }

@@ -1,6 +1,6 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { workflowBundle } from '../temporal/workflow-bundle';
+import { workerBuildId, workflowBundle } from '../temporal/workflow-bundle';
 import type { createActivities } from '../activities';
 
 /**
@@ -42,7 +42,8 @@ export async function createWorker(opts: {
             defaultVersioningBehavior: 'AUTO_UPGRADE' as const,
           },
         }
-      : {}),
+      : // Unversioned (the time-skipping test server, TEMPORAL_WORKER_VERSIONING=off): the build still labels every task it completes.
+        { buildId: await workerBuildId() }),
     // The workflow reports each transition to this sink for the audit replayer; a live worker has no use for it.
     sinks: { audit: { transition: { fn: () => undefined, callDuringReplay: false } } },
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
