@@ -462,3 +462,14 @@ export const portalSyncs = pgTable('portal_syncs', {
   attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull(),
   error: text('error'),
 });
+
+/**
+ * Leases of jobs that one process at a time must run (the outbound dispatcher: a dossier's events
+ * are handed over in order). Held for a short while and renewed each round, so a holder that dies
+ * frees it by itself, and no transaction is held open while the job talks to Temporal.
+ */
+export const jobLeases = pgTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  until: timestamp('until', { withTimezone: true }).notNull(),
+});
