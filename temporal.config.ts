@@ -89,6 +89,13 @@ export interface TemporalConfig {
   devServer: { port: number; uiPort: number; dbFile: string; cliPath: string; testServerPath: string };
 }
 
+/**
+ * The queue of the outbound work (webhook deliveries, the portal's sync, citizens' notifications),
+ * beside the dossiers' own: its tasks never wait behind a backlog of dossier tasks, nor these
+ * behind them. Every worker polls both.
+ */
+export const outboundTaskQueueOf = (taskQueue: string) => `${taskQueue}-outbound`;
+
 /** Binaries provisioned by scripts/setup-temporal.sh under the project's own folder. */
 export const LOCAL_BIN_DIR = '.temporal/bin';
 

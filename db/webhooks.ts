@@ -32,20 +32,14 @@ export async function ownedSubscriptions(db: Database, owner: string): Promise<W
     .orderBy(webhookSubscriptions.createdAt);
 }
 
-/** Every live subscription that hears of this event for this agency. */
-export async function subscribersOf(db: Database, type: WebhookEvent, agencyCode: string): Promise<WebhookSubscription[]> {
-  return db
-    .select()
-    .from(webhookSubscriptions)
-    .where(
-      and(
-        eq(webhookSubscriptions.status, 'active'),
-        isNull(webhookSubscriptions.deletedAt),
-        sql`${webhookSubscriptions.events} @> ${JSON.stringify([type])}::jsonb`,
-        sql`(${agencyCode} = any(${webhookSubscriptions.agencyCodes}) or '*' = any(${webhookSubscriptions.agencyCodes}))`,
-      ),
-    );
+/** Every live subscription: the dispatcher reads them once a round and matches each event in memory (hearsOf). */
+export async function liveSubscriptions(db: Database): Promise<WebhookSubscription[]> {
+  return db.select().from(webhookSubscriptions).where(and(eq(webhookSubscriptions.status, 'active'), isNull(webhookSubscriptions.deletedAt)));
 }
+
+/** Whether a subscription hears of this event for this agency: it subscribed to the event, and its key covers the agency. */
+export const hearsOf = (s: WebhookSubscription, type: WebhookEvent, agencyCode: string) =>
+  s.events.includes(type) && (s.agencyCodes.includes(agencyCode) || s.agencyCodes.includes('*'));
 
 export async function deleteSubscription(db: Database, id: string): Promise<void> {
   await db.update(webhookSubscriptions).set({ deletedAt: sql`now()`, status: 'disabled', disabledReason: 'deleted by its owner' }).where(eq(webhookSubscriptions.id, id));

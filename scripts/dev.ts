@@ -15,7 +15,7 @@ import { promoteWorkerVersion } from '../temporal/worker-deployment';
 import { loadSigningKeyring } from '../temporal/action-signing';
 import { serviceDataConverter, workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
-import { createWorker } from '../workers/create-worker';
+import { createOutboundWorker, createWorker } from '../workers/create-worker';
 import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
 import { startHistoryArchiver } from '../audit/history-archiver';
 import { startWebhookDispatcher } from '../webhooks/dispatcher';
@@ -98,18 +98,22 @@ async function main(): Promise<void> {
   const nativeConnection = await connectTemporalWorker(temporal);
   const buildId = await workerBuildId();
   const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
-  const worker = await createWorker({
+  const workerOptions = {
     connection: nativeConnection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config), publicBaseUrl: publicBaseUrlOf(config) }),
     dataConverter: workerDataConverter(keyring, signing),
-    maxCachedWorkflows: temporal.maxCachedWorkflows,
+    ...(temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: temporal.maxCachedWorkflows } : {}),
     ...(versioning ? { versioning } : {}),
-  });
-  const running = worker.run();
+  };
+  const worker = await createWorker(workerOptions);
+  const outboundWorker = await createOutboundWorker(workerOptions);
+  const running = Promise.all([worker.run(), outboundWorker.run()]);
   stops.push(async () => {
-    worker.shutdown(); // drains: in-flight tasks finish, no new ones are taken
+    // Drains: in-flight tasks finish, no new ones are taken.
+    worker.shutdown();
+    outboundWorker.shutdown();
     await running;
     await nativeConnection.close();
   });

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database } from '../db/client';
 import { holdLease, releaseLease } from '../db/job-leases';
+import { outboundTaskQueueOf } from '../temporal.config';
 import { markDispatched, pendingOutboundEvents } from '../db/outbound-events';
-import { subscribersOf } from '../db/webhooks';
+import { hearsOf, liveSubscriptions } from '../db/webhooks';
 import { STANDARD_RETRY_SCHEDULE_MS, type WebhookMessage } from '../domain/webhooks';
 import { enqueueWebhookSignal, type QueuedWebhook, type WebhookQueueInput } from '../workflows/webhook-queue';
 import { outreachEventSignal, type OutreachAudience, type OutreachEvent } from '../workflows/dossier-outreach';
@@ -21,7 +22,9 @@ const OUTREACH_TYPE = 'dossierOutreach';
 const DISPATCH_LEASE = 'outbound-dispatcher';
 /** Renewed every round; a holder that died is replaced after this long. */
 const LEASE_SECONDS = 15;
-const PARALLEL_DOSSIERS = 8;
+const PARALLEL_DOSSIERS = 32;
+/** Events per round: a round after a full one starts at once. */
+const ROUND = 400;
 
 export const webhookQueueId = (subscriptionId: string, reference: string) => `webhook-${subscriptionId}-${reference}`;
 
@@ -32,6 +35,7 @@ export function queuedOf(messageId: string, message: WebhookMessage, manual = fa
 export interface DispatcherDeps {
   client: Client;
   db: Database;
+  /** The dossiers' task queue; the queues run on its outbound twin (temporal.config.ts). */
   taskQueue: string;
   scheduleMs?: number[];
   intervalMs?: number;
@@ -45,7 +49,7 @@ export async function enqueueWebhook(deps: Pick<DispatcherDeps, 'client' | 'task
   await deps.client.withDeadline(Date.now() + 10_000, () =>
     deps.client.workflow.signalWithStart(WEBHOOK_QUEUE_TYPE, {
       workflowId: webhookQueueId(subscriptionId, reference),
-      taskQueue: deps.taskQueue,
+      taskQueue: outboundTaskQueueOf(deps.taskQueue),
       args: [input],
       signal: enqueueWebhookSignal,
       signalArgs: [queued],
@@ -61,7 +65,7 @@ async function enqueueOutreach(deps: Pick<DispatcherDeps, 'client' | 'taskQueue'
       deps.client.withDeadline(Date.now() + 10_000, () =>
         deps.client.workflow.signalWithStart(OUTREACH_TYPE, {
           workflowId: outreachId(audience, reference),
-          taskQueue: deps.taskQueue,
+          taskQueue: outboundTaskQueueOf(deps.taskQueue),
           args: [{ reference, audience }],
           signal: outreachEventSignal,
           signalArgs: [event],
@@ -77,9 +81,11 @@ async function enqueueOutreach(deps: Pick<DispatcherDeps, 'client' | 'taskQueue'
  * time), with no transaction held open while Temporal is called. Answers how many were handed over
  * (0: nothing to do, or another worker holds the lease).
  */
-export async function dispatchOnce(deps: DispatcherDeps, holder: string, limit = 100): Promise<number> {
+export async function dispatchOnce(deps: DispatcherDeps, holder: string, limit = ROUND): Promise<number> {
   if (!(await holdLease(deps.db, DISPATCH_LEASE, holder, LEASE_SECONDS))) return 0;
   const events = await pendingOutboundEvents(deps.db, limit);
+  if (!events.length) return 0;
+  const subscriptions = await liveSubscriptions(deps.db);
   const byDossier = new Map<string, typeof events>();
   for (const e of events) byDossier.set(e.reference, [...(byDossier.get(e.reference) ?? []), e]);
   const done: number[] = [];
@@ -90,7 +96,7 @@ export async function dispatchOnce(deps: DispatcherDeps, holder: string, limit =
       for (let group = dossiers.shift(); group; group = dossiers.shift()) {
         for (const e of group) {
           try {
-            const subscribers = await subscribersOf(deps.db, e.message.type, e.agencyCode);
+            const subscribers = subscriptions.filter((s) => hearsOf(s, e.message.type, e.agencyCode));
             for (const s of subscribers) await enqueueWebhook(deps, s.id, e.reference, queuedOf(e.messageId, e.message));
             // The portal and the citizen hear of it too (workflows/dossier-outreach.ts).
             await enqueueOutreach(deps, e.reference, { messageId: e.messageId, type: e.message.type, sequence: e.message.data.sequence });
@@ -123,7 +129,7 @@ export function startWebhookDispatcher(deps: DispatcherDeps): { stop(): Promise<
         return 0;
       })
       .then((n) => {
-        if (!stopped) timer = setTimeout(round, n >= 100 ? 0 : (deps.intervalMs ?? 200));
+        if (!stopped) timer = setTimeout(round, n >= ROUND ? 0 : (deps.intervalMs ?? 200));
       });
   };
   round();

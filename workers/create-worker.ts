@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { workerBuildId, workflowBundle } from '../temporal/workflow-bundle';
 import type { createActivities } from '../activities';
+import { outboundTaskQueueOf } from '../temporal.config';
 
 /**
  * Worker Versioning (Worker Deployments): the worker announces the deployment it belongs to and the
@@ -48,6 +49,14 @@ export async function createWorker(opts: {
     sinks: { audit: { transition: { fn: () => undefined, callDuringReplay: false } } },
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
+}
+
+/**
+ * The worker of the outbound queue (temporal.config.ts outboundTaskQueueOf): the same code,
+ * activities and build as the dossiers' worker, polling beside it in the same process.
+ */
+export function createOutboundWorker(opts: Parameters<typeof createWorker>[0]): Promise<Worker> {
+  return createWorker({ ...opts, taskQueue: outboundTaskQueueOf(opts.taskQueue) });
 }
 
 export { NativeConnection };

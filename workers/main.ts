@@ -9,7 +9,7 @@ import { loadSigningKeyring } from '../temporal/action-signing';
 import { serviceDataConverter, workerDataConverter } from '../temporal/data-converter';
 import { loadPayloadKeyring } from '../temporal/payload-keys';
 import { bundleSource, workerBuildId } from '../temporal/workflow-bundle';
-import { createWorker } from './create-worker';
+import { createOutboundWorker, createWorker } from './create-worker';
 import { startHistoryArchiver } from '../audit/history-archiver';
 import { bootstrapTemporal, retentionSeconds } from '../temporal/bootstrap';
 import { connectTemporal, connectTemporalWorker } from '../temporal/connection';
@@ -49,15 +49,17 @@ async function main(): Promise<void> {
   const connection = await connectTemporalWorker(temporal);
   const buildId = await workerBuildId();
   const versioning = temporal.versioning.enabled ? { deploymentName: temporal.versioning.deploymentName, buildId } : undefined;
-  const worker = await createWorker({
+  const workerOptions = {
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     activities: createActivities({ db: database.db, registries, temporal: client, webhookUrls: webhookUrlPolicyOf(config), publicBaseUrl: publicBaseUrlOf(config) }),
     dataConverter: workerDataConverter(keyring, signing),
-    maxCachedWorkflows: temporal.maxCachedWorkflows,
+    ...(temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: temporal.maxCachedWorkflows } : {}),
     ...(versioning ? { versioning } : {}),
-  });
+  };
+  const worker = await createWorker(workerOptions);
+  const outboundWorker = await createOutboundWorker(workerOptions);
   // Closed dossiers' histories go to PostgreSQL before Temporal's retention drops them.
   const archiver = startHistoryArchiver({
     client,
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
     log: { warn: (m) => console.error(m) },
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
-  const running = worker.run();
+  const running = Promise.all([worker.run(), outboundWorker.run()]);
   if (versioning) {
     // Not being current is no reason to stop polling: the operator can promote the build later.
     const promotion = await promoteWorkerVersion(clientConnection, { namespace: temporal.namespace, ...versioning, promote: temporal.versioning.promote }).catch(

@@ -13,7 +13,7 @@ import { serviceDataConverter, workerDataConverter } from '../../temporal/data-c
 import type { PayloadKeyring } from '../../temporal/payload-keys';
 import { promoteWorkerVersion } from '../../temporal/worker-deployment';
 import { startWebhookDispatcher } from '../../webhooks/dispatcher';
-import { createWorker, type WorkerVersioning } from '../../workers/create-worker';
+import { createOutboundWorker, createWorker, type WorkerVersioning } from '../../workers/create-worker';
 import { TEST_KEYRING, TEST_SIGNING_KEYRING } from './payload-keys';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
@@ -136,17 +136,20 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
   const database = await openDatabase({ url: databaseUrl });
   const taskQueue = `test-${randomUUID()}`;
   const startWorker = async (keys: PayloadKeyring, versioning?: WorkerVersioning) => {
-    const worker = await createWorker({
+    const workerOptions = {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
       activities: createActivities({ db: database.db, registries: registryUrlsFrom(simulators.url), temporal: env.client }),
       dataConverter: workerDataConverter(keys, TEST_SIGNING_KEYRING),
       ...(versioning ? { versioning } : {}),
-    });
-    const running = worker.run();
+    };
+    const worker = await createWorker(workerOptions);
+    // The outbound queue's worker, where there is outbound work (the dispatcher runs).
+    const outbound = options.webhooks ? await createOutboundWorker(workerOptions) : undefined;
+    const running = Promise.all([worker.run(), outbound?.run()]).then(() => undefined);
     if (versioning) await promoteWorkerVersion(env.connection, { namespace: env.namespace ?? 'default', ...versioning, promote: 'always' });
-    return { worker, running };
+    return { worker, outbound, running };
   };
   let current = await startWorker(keyring, options.versioning);
   const dispatcher = options.webhooks
@@ -165,6 +168,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
     databaseProxy,
     async replaceWorker(keys, versioning) {
       current.worker.shutdown();
+      current.outbound?.shutdown();
       await current.running;
       current = await startWorker(keys, versioning);
       stack.keyring = keys;
@@ -172,6 +176,7 @@ export async function startStack(server: 'time-skipping' | 'dev-server', options
     async stop() {
       await dispatcher?.stop();
       // A worker that already stopped (a fatal error, or shut down by its runtime) has nothing to drain.
+      if (current.outbound?.getState() === 'RUNNING') current.outbound.shutdown();
       if (current.worker.getState() === 'RUNNING') {
         current.worker.shutdown();
         await current.running;
