@@ -24,6 +24,7 @@ import { signAction, type SigningKeyring } from '../temporal/action-signing';
 import type { CalendarCache } from './calendar-cache';
 import type { RecheckSchedule } from '../domain/verification';
 import { HttpError, notFound } from './errors';
+import { REFUSALS } from '../domain/messages';
 
 /** How long an officer's request waits for the workflow before being told to retry with the same key. */
 const UPDATE_DEADLINE_MS = 30_000;
@@ -207,9 +208,11 @@ export function createDossierGateway(deps: {
         // Not the caller's doing: this API's signing key is not one the worker holds (a deployment error).
         if (failure.type === FAILURE.unsigned) throw new HttpError(500, 'ACTION_SIGNATURE_REJECTED', failure.message);
         if (failure.type === FAILURE.notAllowed) {
-          const kind = failure.details?.[0];
-          if (kind === 'role') throw new HttpError(403, 'FORBIDDEN', failure.message);
-          throw new HttpError(409, 'ACTION_NOT_ALLOWED', failure.message);
+          const [kind, vi] = failure.details ?? [];
+          // Workers older than the Vietnamese reasons send none: the code's own text stands in.
+          const messageVi = typeof vi === 'string' ? vi : undefined;
+          if (kind === 'role') throw new HttpError(403, 'FORBIDDEN', failure.message, undefined, undefined, undefined, messageVi);
+          throw new HttpError(409, 'ACTION_NOT_ALLOWED', failure.message, undefined, undefined, undefined, messageVi);
         }
       }
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
@@ -218,7 +221,8 @@ export function createDossierGateway(deps: {
       if (err instanceof WorkflowNotFoundError) {
         // A closed dossier no longer takes Updates: say why rather than pretending it does not exist.
         const state = await lookup(reference);
-        throw new HttpError(409, 'DOSSIER_CLOSED', `the dossier is closed (${state.status}); no further action is possible`);
+        const closed = REFUSALS.closed(state.status);
+        throw new HttpError(409, 'DOSSIER_CLOSED', closed.en, undefined, undefined, undefined, closed.vi);
       }
       throw err;
     }

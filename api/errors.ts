@@ -2,13 +2,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions 
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, type ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { errorTextVi } from '../domain/messages';
 
 /** The one shape every error answer has, whatever went wrong. */
 export const errorResponse = z.object({
   error: z.object({
     status: z.number().int(),
     code: z.string(),
-    message: z.string(),
+    message: z.string().describe('what went wrong, in English, for the integrator’s logs'),
+    messageVi: z.string().describe('the same for the person who reads it, in Vietnamese (domain/messages.ts)'),
     field: z.string().optional(),
     issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
@@ -23,6 +25,8 @@ export class HttpError extends Error {
     readonly issues?: { field: string; message: string }[],
     /** Sent as Retry-After: when a 429 or a 503 may be tried again. */
     readonly retryAfterSeconds?: number,
+    /** The Vietnamese text, when it says more than the code's own (domain/messages.ts). */
+    readonly messageVi?: string,
   ) {
     super(message);
   }
@@ -80,12 +84,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const retryAfter = e.retryAfterSeconds ?? (e.status === 503 ? OUTAGE_RETRY_AFTER_S : undefined);
     if (retryAfter !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
     void reply.status(e.status).send({
-      error: { status: e.status, code: e.code, message: e.message, field: e.field, issues: e.issues },
+      error: { status: e.status, code: e.code, message: e.message, messageVi: e.messageVi ?? errorTextVi(e.code, e.status, e.field), field: e.field, issues: e.issues },
     });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({
-      error: { status: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      error: { status: 404, code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, messageVi: errorTextVi('NOT_FOUND', 404) },
     });
   });
 }
@@ -98,5 +102,5 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
   const reply = res as unknown as FastifyReply;
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
   const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than any id this API issues' : 'the request URL cannot be read';
-  void reply.status(status).send({ error: { status, code: err.code ?? 'BAD_REQUEST', message } });
+  void reply.status(status).send({ error: { status, code: err.code ?? 'BAD_REQUEST', message, messageVi: errorTextVi(err.code ?? 'BAD_REQUEST', status) } });
 };

@@ -47,6 +47,7 @@ const transitionRow = (reference: string, seq: number, t: Transition) => ({
   fromStatus: t.from,
   toStatus: t.to,
   note: t.note ?? null,
+  facts: t.facts ?? null,
 });
 
 /**
@@ -70,6 +71,7 @@ export async function recordDossierChanges(db: Database, changes: RecordChanges)
     from_status: t.from,
     to_status: t.to,
     note: t.note ?? null,
+    facts: t.facts ?? null,
   }));
   await db.execute(sql`
     with row as (
@@ -93,13 +95,13 @@ export async function recordDossierChanges(db: Database, changes: RecordChanges)
         revision = excluded.revision, state = excluded.state, updated_at = excluded.updated_at
       where dossiers.revision <= excluded.revision
     )
-    insert into dossier_transitions (reference, seq, at, username, role, action, from_status, to_status, note)
-    select ${reference}, x.seq, x.at, x.username, x.role, x.action, x.from_status, x.to_status, x.note
+    insert into dossier_transitions (reference, seq, at, username, role, action, from_status, to_status, note, facts)
+    select ${reference}, x.seq, x.at, x.username, x.role, x.action, x.from_status, x.to_status, x.note, x.facts
     from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb) as x(
-      seq integer, at timestamptz, username text, role text, action text, from_status text, to_status text, note text)
+      seq integer, at timestamptz, username text, role text, action text, from_status text, to_status text, note text, facts jsonb)
     on conflict (reference, seq) do update set
       at = excluded.at, username = excluded.username, role = excluded.role, action = excluded.action,
-      from_status = excluded.from_status, to_status = excluded.to_status, note = excluded.note`);
+      from_status = excluded.from_status, to_status = excluded.to_status, note = excluded.note, facts = excluded.facts`);
 }
 
 /** The whole state at once, as dossiers started before the slim history write it. Same guarantees. */
@@ -136,6 +138,7 @@ interface TransitionJson {
   from: Transition['from'];
   to: Transition['to'];
   note: string | null;
+  facts: Transition['facts'] | null;
 }
 
 /** Every lookup runs one of these: prepared once per database (see sessionWithAccount in db/accounts.ts). */
@@ -155,7 +158,7 @@ const prepareRecordQueries = (db: Database) => {
         transitions: sql<TransitionJson[] | null>`(
           select json_agg(json_build_object(
             'at', t.at, 'username', t.username, 'role', t.role, 'action', t.action,
-            'from', t.from_status, 'to', t.to_status, 'note', t.note) order by t.seq)
+            'from', t.from_status, 'to', t.to_status, 'note', t.note, 'facts', t.facts) order by t.seq)
           from dossier_transitions t where t.reference = "dossiers"."reference")`,
       })
       .from(dossiers)
@@ -195,6 +198,7 @@ export async function findRecord(db: Database, id: { code: string } | { referenc
             from: t.from,
             to: t.to,
             ...(t.note !== null ? { note: t.note } : {}),
+            ...(t.facts ? { facts: t.facts } : {}),
           })),
         } as DossierState)
       : undefined;

@@ -1,3 +1,4 @@
+import type { Message } from '../domain/messages';
 import type { DossierState } from '../domain/dossier-state';
 import { form01 } from './forms/form-01';
 import { form02 } from './forms/form-02';
@@ -25,19 +26,21 @@ const FORMS: Record<FormCode, FormDefinition> = {
 export class DocumentNotAvailableError extends Error {
   constructor(
     readonly form: FormCode,
-    reason: string,
+    readonly reason: Message,
   ) {
-    super(reason);
+    super(reason.en);
   }
 }
 
 export interface RenderOptions {
   /** Officers are printed by full name where the caller can look them up, by username otherwise. */
   personName?: (username: string) => string | undefined;
+  /** The agency's name for the form's heading; its code alone when unknown. */
+  agencyName?: string;
 }
 
 /** Why `form` cannot be issued for this dossier now, or undefined when it can. */
-export function unavailableReason(form: FormCode, state: DossierState): string | undefined {
+export function unavailableReason(form: FormCode, state: DossierState): Message | undefined {
   return FORMS[form].unavailable(state);
 }
 
@@ -58,7 +61,7 @@ export async function renderDocument(form: FormCode, state: DossierState, issued
     issuedAt,
     landscape: definition.landscape,
     draw(sheet) {
-      sheet.heading(state.agencyCode, issuedAt);
+      sheet.heading(state.agencyCode, issuedAt, options.agencyName);
       sheet.title(form, FORM_TITLES[form], dossierNumber(state));
       definition.draw(sheet, { state, issuedAt, personName });
     },

@@ -1,3 +1,4 @@
+import type { Message } from '../domain/messages';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,7 +19,7 @@ export interface FormContext {
 export interface FormDefinition {
   code: FormCode;
   /** Why the form cannot be issued for this dossier yet, or undefined when it can. */
-  unavailable(state: DossierState): string | undefined;
+  unavailable(state: DossierState): Message | undefined;
   /** The processing-control slip's tables need the width of a landscape page. */
   landscape?: boolean;
   draw(sheet: Sheet, ctx: FormContext): void;
@@ -97,7 +98,7 @@ export class Sheet {
   }
 
   /** Agency on the left, the national heading on the right, the dateline under it. */
-  heading(agencyCode: string, issuedAt: Date): void {
+  heading(agencyCode: string, issuedAt: Date, agencyName?: string): void {
     const { doc } = this;
     const top = doc.y;
     const leftWidth = this.width * 0.42;
@@ -105,7 +106,9 @@ export class Sheet {
     const rightWidth = this.width - leftWidth;
 
     // Broken by hand where the regulation's specimen breaks it, rather than wherever the width runs out.
-    doc.font('bold').fontSize(10).text('BỘ PHẬN TIẾP NHẬN\nVÀ TRẢ KẾT QUẢ', this.left, top, { width: leftWidth, align: 'center' });
+    // TT 01/2018's specimen: the agency above its one-stop unit.
+    if (agencyName) doc.font('body').fontSize(10).text(agencyName.toLocaleUpperCase('vi'), this.left, top, { width: leftWidth, align: 'center' });
+    doc.font('bold').fontSize(10).text('BỘ PHẬN TIẾP NHẬN\nVÀ TRẢ KẾT QUẢ', this.left, agencyName ? doc.y : top, { width: leftWidth, align: 'center' });
     doc.font('body').fontSize(10).text(`Mã cơ quan: ${agencyCode}`, { width: leftWidth, align: 'center' });
     this.rule(this.left + leftWidth / 2, doc.y + 3, 60);
     const leftBottom = doc.y + 5;

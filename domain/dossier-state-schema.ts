@@ -88,6 +88,20 @@ export const transitionSchema = z.object({
   from: z.enum(DOSSIER_STATUSES).nullable(),
   to: z.enum(DOSSIER_STATUSES),
   note: z.string().optional(),
+  facts: z
+    .object({
+      appraiser: z.string().optional(),
+      previousAppraiser: z.string().optional(),
+      items: z.array(z.string()).optional(),
+      reasons: z.array(z.string()).optional(),
+      trackingNumber: z.string().optional(),
+      method: z.enum(['online', 'counter']).optional(),
+      transactionRef: z.string().optional(),
+      from: instant.optional(),
+      to: instant.optional(),
+      days: z.number().int().optional(),
+    })
+    .optional(),
 });
 
 export const supplementRequestSchema = z.object({

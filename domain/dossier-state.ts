@@ -17,6 +17,23 @@ export interface Transition {
   from: DossierStatus | null;
   to: DossierStatus;
   note?: string;
+  /** What the note says, as data: people read the line in Vietnamese written from it (domain/messages.ts). */
+  facts?: TransitionFacts;
+}
+
+/** The particulars of a transition, for writing its line in any language. */
+export interface TransitionFacts {
+  appraiser?: string;
+  previousAppraiser?: string;
+  items?: string[];
+  reasons?: string[];
+  trackingNumber?: string;
+  method?: 'online' | 'counter';
+  transactionRef?: string;
+  /** Instants (ISO): an appointment moved from and to, or the one a reminder or lateness refers to (to). */
+  from?: string;
+  to?: string;
+  days?: number;
 }
 
 export interface SupplementRequest {

@@ -19,7 +19,7 @@ import { SIGNATURE_FRESH_MS } from '../domain/action-signature';
 import { ACTION_BODIES, ACTION_NAMES, type ActionBody, type ActionName } from '../domain/actions';
 import { CLASSES_WITHOUT_HEALTH_CERTIFICATE } from '../domain/application';
 import { CLOCK_RUNNING, STEP_OF, budgetMs, dueAtOf, onTime, stepOutcome, workingTimeUsed } from '../domain/dossier-clock';
-import { submittedDossier, summaryOf, type ActionResult, type DossierState, type RecordChanges, type RecordedTimes, type Transition } from '../domain/dossier-state';
+import { submittedDossier, summaryOf, type ActionResult, type DossierState, type RecordChanges, type RecordedTimes, type Transition, type TransitionFacts } from '../domain/dossier-state';
 import { PORTAL_STATUS, isTerminal, type DossierStatus } from '../domain/dossier-status';
 import type { Role } from '../domain/roles';
 import { judgeAction } from '../domain/state-machine';
@@ -110,9 +110,9 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
   const recorded = { revision: 0, failing: false };
   const calendar = (): WorkingCalendar => workingCalendar(state.calendar!);
 
-  function record(action: Transition['action'], actor: Transition['actor'], to: DossierStatus, note?: string): void {
+  function record(action: Transition['action'], actor: Transition['actor'], to: DossierStatus, note?: string, facts?: TransitionFacts): void {
     const from = state.transitions.length === 0 ? null : state.status;
-    const transition: Transition = { at: now(), actor, action, from, to, ...(note ? { note } : {}) };
+    const transition: Transition = { at: now(), actor, action, from, to, ...(note ? { note } : {}), ...(facts ? { facts } : {}) };
     state.transitions.push(transition);
     // With the slim history the replayer hears of it once its time is on record (keepRecord).
     if (!slim) audit.transition(transition);
@@ -143,8 +143,8 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     if (slim) publish();
   };
 
-  function moveTo(to: DossierStatus, action: Transition['action'], actor: Transition['actor'], note?: string): void {
-    record(action, actor, to, note);
+  function moveTo(to: DossierStatus, action: Transition['action'], actor: Transition['actor'], note?: string, facts?: TransitionFacts): void {
+    record(action, actor, to, note, facts);
     closeStep();
     state.status = to;
     openStep();
@@ -181,7 +181,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     if (due === undefined) return;
     const next = new Date(due).toISOString();
     if (state.dueAt && state.dueAt !== next) {
-      record('deadline-moved', SYSTEM, state.status, `appointment moved from ${localIso(Date.parse(state.dueAt))} to ${localIso(due)} because ${cause}`);
+      record('deadline-moved', SYSTEM, state.status, `appointment moved from ${localIso(Date.parse(state.dueAt))} to ${localIso(due)} because ${cause}`, { from: state.dueAt, to: next });
     }
     state.dueAt = next;
     // Becoming late is the timer's to record; a later appointment can only clear the flag.
@@ -225,7 +225,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     },
     async 'request-supplement'(body, by) {
       state.supplement = { stage: 'intake', items: body.items, requestedAt: now(), requestedBy: by.username, returnTo: 'AWAITING_RECEIPT' };
-      moveTo('AWAITING_SUPPLEMENT', 'request-supplement', by, body.items.map((i) => i.name).join('; '));
+      moveTo('AWAITING_SUPPLEMENT', 'request-supplement', by, body.items.map((i) => i.name).join('; '), { items: body.items.map((i) => i.name) });
     },
     async supplement(body, by) {
       const request = state.supplement!;
@@ -233,16 +233,17 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
       request.documents = body.documents;
       const pause = state.clock?.pauses.find((p) => !p.to);
       if (pause) pause.to = request.completedAt;
-      moveTo(request.returnTo, 'supplement', by, body.documents.map((d) => d.name).join('; '));
+      moveTo(request.returnTo, 'supplement', by, body.documents.map((d) => d.name).join('; '), { items: body.documents.map((d) => d.name) });
       if (pause) recomputeDueAt('the clock was paused while the citizen supplemented the dossier');
     },
     async refuse(body, by) {
       state.refusal = { reasons: body.reasons, by: by.username, at: now(), stage: 'intake' };
-      moveTo('REFUSED_AT_INTAKE', 'refuse', by, body.reasons.join('; '));
+      moveTo('REFUSED_AT_INTAKE', 'refuse', by, body.reasons.join('; '), { reasons: body.reasons });
     },
     async assign(body, by) {
+      const previousAppraiser = state.assignee;
       state.assignee = body.appraiser;
-      moveTo('IN_APPRAISAL', 'assign', by, `assigned to ${body.appraiser}`);
+      moveTo('IN_APPRAISAL', 'assign', by, `assigned to ${body.appraiser}`, { appraiser: body.appraiser, ...(previousAppraiser ? { previousAppraiser } : {}) });
     },
     async appraise(body, by) {
       state.appraisal = { outcome: body.outcome, note: body.note, by: by.username, at: now() };
@@ -252,11 +253,11 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
         // Requested during appraisal, the supplement comes back through the one-stop to the same appraiser.
         state.supplement = { stage: 'appraisal', items: body.items!, requestedAt: now(), requestedBy: by.username, returnTo: 'IN_APPRAISAL' };
         state.clock?.pauses.push({ from: state.supplement.requestedAt });
-        moveTo('AWAITING_SUPPLEMENT', 'appraise', by, body.items!.map((i) => i.name).join('; '));
+        moveTo('AWAITING_SUPPLEMENT', 'appraise', by, body.items!.map((i) => i.name).join('; '), { items: body.items!.map((i) => i.name) });
         recomputeDueAt('supplement requested');
       } else {
         state.refusal = { reasons: body.reasons!, by: by.username, at: now(), stage: 'appraisal' };
-        moveTo('STOPPED', 'appraise', by, body.reasons!.join('; '));
+        moveTo('STOPPED', 'appraise', by, body.reasons!.join('; '), { reasons: body.reasons! });
       }
     },
     async approve(body, by) {
@@ -275,7 +276,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     },
     async 'record-payment'(body, by) {
       state.payment = { ...body, at: now(), recordedBy: by.username };
-      moveTo('RESULT_READY', 'record-payment', by, `${body.method} ${body.transactionRef}`);
+      moveTo('RESULT_READY', 'record-payment', by, `${body.method} ${body.transactionRef}`, { method: body.method, transactionRef: body.transactionRef });
     },
     async ship(_body, by) {
       const { applicant, delivery } = state.application;
@@ -290,7 +291,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
         }),
       );
       state.shipment = { trackingNumber, address, createdAt: now(), failedAttempts: [] };
-      moveTo('SHIPPED', 'ship', by, trackingNumber);
+      moveTo('SHIPPED', 'ship', by, trackingNumber, { trackingNumber });
     },
     async 'hand-over'(body, by) {
       state.handedOverAt = now();
@@ -341,7 +342,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     }
     const body = parsed.data as ActionBody<A>;
     const verdict = judgeAction(state, action, request.actor, body, Date.now());
-    if (!verdict.allowed) throw ApplicationFailure.nonRetryable(verdict.reason, FAILURE.notAllowed, verdict.kind);
+    if (!verdict.allowed) throw ApplicationFailure.nonRetryable(verdict.reason, FAILURE.notAllowed, verdict.kind, verdict.reasonVi);
     return { body, role: verdict.role };
   }
 
@@ -557,7 +558,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
           at: calendar().subtractWorkingTime(due, calendar().dayWork),
           fire: () => {
             state.apology = { requiredAt: now() };
-            record('apology-required', SYSTEM, state.status, `no result one working day before the appointment ${localIso(due)}: apology and new appointment required (form 04)`);
+            record('apology-required', SYSTEM, state.status, `no result one working day before the appointment ${localIso(due)}: apology and new appointment required (form 04)`, { to: state.dueAt! });
             revision++;
           },
         });
@@ -567,7 +568,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
           at: due,
           fire: () => {
             state.late = true;
-            record('late', SYSTEM, state.status, `the appointment ${localIso(due)} has passed without a result`);
+            record('late', SYSTEM, state.status, `the appointment ${localIso(due)} has passed without a result`, { to: state.dueAt! });
             revision++;
             publishNow();
           },
@@ -578,7 +579,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
       const days = state.procedure.supplementLimitDays;
       candidates.push({
         at: Date.parse(state.supplement.requestedAt) + days * DAY_MS,
-        fire: () => moveTo('STOPPED', 'time-limit', SYSTEM, `the citizen did not supplement the dossier within ${days} days`),
+        fire: () => moveTo('STOPPED', 'time-limit', SYSTEM, `the citizen did not supplement the dossier within ${days} days`, { days }),
       });
     }
     if (state.status === 'AWAITING_PAYMENT' && state.paymentDue) {
@@ -588,14 +589,14 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
           at: calendar().subtractWorkingTime(payBy, calendar().dayWork),
           fire: () => {
             state.paymentDue!.remindedAt = now();
-            record('payment-reminder', SYSTEM, state.status, `the fee is due by ${localIso(payBy)}`);
+            record('payment-reminder', SYSTEM, state.status, `the fee is due by ${localIso(payBy)}`, { to: state.paymentDue!.dueAt });
             revision++;
           },
         });
       }
       candidates.push({
         at: payBy,
-        fire: () => moveTo('STOPPED', 'time-limit', SYSTEM, `the fee was not paid by ${localIso(payBy)}`),
+        fire: () => moveTo('STOPPED', 'time-limit', SYSTEM, `the fee was not paid by ${localIso(payBy)}`, { to: state.paymentDue!.dueAt }),
       });
     }
     return candidates.sort((a, b) => a.at - b.at)[0];

@@ -93,7 +93,7 @@ export const actionRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = 
           // An appraiser of the dossier's own agency (SPEC 2), whoever assigns.
           const appraiser = await app.accounts.find((body as { appraiser: string }).appraiser);
           if (!appraiser || appraiser.status !== 'active' || !appraiser.roles.includes('appraiser') || appraiser.agencyCode !== agencyCode) {
-            throw new HttpError(400, 'VALIDATION_FAILED', 'appraiser: no appraiser of this agency has that username', 'appraiser');
+            throw new HttpError(400, 'VALIDATION_FAILED', 'appraiser: no appraiser of this agency has that username', 'appraiser', undefined, undefined, 'Không có chuyên viên thẩm định nào của cơ quan với tên đăng nhập này.');
           }
         }
         // The key names one action on one dossier: the same key sent with another action is another request,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { updateAccount, revokeSessions } from '../../db/accounts';
-import { passwordProblems } from '../../domain/password-policy';
+import { passwordProblemMessages } from '../../domain/password-policy';
 import { publicAccount, publicAccountSchema } from '../auth/accounts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH } from '../auth/login-throttle';
 import { csrfTokenOf } from '../auth/csrf';
@@ -152,14 +152,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ jwtSecret: string }> = async (a
       if (!(await verifyPassword(currentPassword, account.passwordHash))) {
         throw new HttpError(403, 'INVALID_CREDENTIALS', 'currentPassword: not your current password', 'currentPassword');
       }
-      const problems = passwordProblems(newPassword, { username: account.username, current: currentPassword });
+      const problems = passwordProblemMessages(newPassword, { username: account.username, current: currentPassword });
       if (problems.length) {
         throw new HttpError(
           400,
           'WEAK_PASSWORD',
-          `newPassword: ${problems.join('; ')}`,
+          `newPassword: ${problems.map((p) => p.en).join('; ')}`,
           'newPassword',
-          problems.map((message) => ({ field: 'newPassword', message })),
+          problems.map((p) => ({ field: 'newPassword', message: p.en })),
+          undefined,
+          `Mật khẩu mới cần ${problems.map((p) => p.vi).join('; ')}.`,
         );
       }
       const now = accounts.policy.clock();

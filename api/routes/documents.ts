@@ -8,6 +8,8 @@ import { dossierInScope } from '../auth/scope';
 import type { DossierGateway } from '../dossier-gateway';
 import { canSeePersonalData, dossierView } from '../dossier-view';
 import { HttpError, errorResponse, notFound } from '../errors';
+import type { Database } from '../../db/client';
+import { findAgency } from '../../db/accounts';
 
 /** A PDF file: sent as it is rendered, never through the JSON serializer. */
 const pdfDocument = z.custom<Buffer>((v) => Buffer.isBuffer(v)).meta({ type: 'string', format: 'binary' });
@@ -34,7 +36,7 @@ function asSeenBy(state: DossierState, actor: Actor): DossierState {
 }
 
 /** The one-stop forms (01–06) of a dossier as PDF, each with its QR code. */
-export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> = async (app, { gateway }) => {
+export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway; db: Database }> = async (app, { gateway, db }) => {
   app.get(
     '/dossiers/:id/documents/:form',
     {
@@ -58,11 +60,14 @@ export const documentRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway }> 
       // Another agency's dossier, or one outside the account's data scope, is not shown to exist.
       if (!(await dossierInScope(app.accounts, actor, state))) throw notFound(`dossier ${id}`);
       const reason = unavailableReason(form, state);
-      if (reason) throw new HttpError(409, 'DOCUMENT_NOT_AVAILABLE', reason);
+      if (reason) throw new HttpError(409, 'DOCUMENT_NOT_AVAILABLE', reason.en, undefined, undefined, undefined, reason.vi);
       const names = await app.accounts.fullNames([
         ...new Set([...state.transitions.map((t) => t.actor.username), state.supplement?.requestedBy, state.refusal?.by, state.apology?.reschedule?.by].filter((u): u is string => Boolean(u))),
       ]);
+      // The citizen reads the office's name at the head of the form, not its code.
+      const agencyName = (await findAgency(db, state.agencyCode))?.name;
       const pdf = await renderDocument(form, asSeenBy(state, actor), new Date(), {
+        agencyName,
         personName: (username) => {
           const fullName = names.get(username);
           return fullName ? `${fullName} (${username})` : undefined;

@@ -10,6 +10,7 @@ import { DAY_MS, localIso } from '../../domain/working-time';
 import { actorOf } from '../auth/plugin';
 import { agenciesInScope } from '../auth/scope';
 import { canSeePersonalData, maskAddress } from '../dossier-view';
+import { STATUS_LABELS } from '../../domain/labels-vi';
 
 const KEEPERS = ['one_stop_officer', 'leader', 'supervisor', 'admin'] as const;
 const localMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+07:00`));
@@ -62,7 +63,7 @@ export const trackingRegisterRoutes: FastifyPluginAsyncZod<{ db: Database }> = a
           when(d.receivedAt),
           when(d.dueAt),
           when(d.processingEndedAt),
-          d.status ?? '',
+          d.status ? STATUS_LABELS[d.status] : '',
           d.onTime === null ? '' : d.onTime ? 'Đúng hạn' : 'Trễ hạn',
           d.assignee ?? '',
           d.deliveryMethod === 'post' ? 'Bưu chính công ích' : 'Trực tiếp',

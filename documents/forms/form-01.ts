@@ -1,10 +1,11 @@
+import { DOCUMENT_UNAVAILABLE } from '../../domain/messages';
 import { applicantFields, type FormDefinition } from '../layout';
 import { shortDate, timeAndDate } from '../vietnamese';
 
 /** Form 01: the receipt and appointment, handed to the citizen when the one-stop accepts the dossier. */
 export const form01: FormDefinition = {
   code: '01',
-  unavailable: (state) => (state.code ? undefined : 'form 01 is issued at receipt; this dossier has not been received'),
+  unavailable: (state) => (state.code ? undefined : DOCUMENT_UNAVAILABLE['01']),
   draw(sheet, { state, personName }) {
     const { licence, healthCertificateId, delivery } = state.application;
     sheet.paragraph(`Bộ phận tiếp nhận và trả kết quả (mã cơ quan ${state.agencyCode}) tiếp nhận hồ sơ của:`);

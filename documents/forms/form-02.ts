@@ -1,3 +1,4 @@
+import { DOCUMENT_UNAVAILABLE } from '../../domain/messages';
 import { DAY_MS } from '../../domain/working-time';
 import { applicantFields, type FormDefinition } from '../layout';
 import { timeAndDate } from '../vietnamese';
@@ -5,7 +6,7 @@ import { timeAndDate } from '../vietnamese';
 /** Form 02: everything missing, asked for at once (one request per dossier), with the time limit. */
 export const form02: FormDefinition = {
   code: '02',
-  unavailable: (state) => (state.supplement ? undefined : 'form 02 is issued with a supplement request; none was made for this dossier'),
+  unavailable: (state) => (state.supplement ? undefined : DOCUMENT_UNAVAILABLE['02']),
   draw(sheet, { state, personName }) {
     const request = state.supplement!;
     const stage = request.stage === 'intake' ? 'khi tiếp nhận' : 'trong quá trình thẩm định';

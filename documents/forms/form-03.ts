@@ -1,10 +1,11 @@
+import { DOCUMENT_UNAVAILABLE } from '../../domain/messages';
 import { applicantFields, type FormDefinition } from '../layout';
 import { timeAndDate } from '../vietnamese';
 
 /** Form 03: the refusal, with every reason the officer gave. */
 export const form03: FormDefinition = {
   code: '03',
-  unavailable: (state) => (state.refusal ? undefined : 'form 03 is issued when a dossier is refused; this one was not'),
+  unavailable: (state) => (state.refusal ? undefined : DOCUMENT_UNAVAILABLE['03']),
   draw(sheet, { state, personName }) {
     const refusal = state.refusal!;
     sheet.paragraph(

@@ -1,3 +1,4 @@
+import { DOCUMENT_UNAVAILABLE } from '../../domain/messages';
 import { applicantFields, type FormDefinition } from '../layout';
 import { timeAndDate } from '../vietnamese';
 
@@ -5,7 +6,7 @@ import { timeAndDate } from '../vietnamese';
 export const form04: FormDefinition = {
   code: '04',
   unavailable: (state) =>
-    state.apology?.reschedule ? undefined : 'form 04 is issued once a new appointment has been set after the apology; none has been',
+    state.apology?.reschedule ? undefined : DOCUMENT_UNAVAILABLE['04'],
   draw(sheet, { state, personName }) {
     const reschedule = state.apology!.reschedule!;
     sheet.paragraph(

@@ -1,3 +1,4 @@
+import { DOCUMENT_UNAVAILABLE } from '../../domain/messages';
 import { applicantFields, type FormDefinition } from '../layout';
 import { timeAndDate } from '../vietnamese';
 
@@ -7,7 +8,7 @@ export const form05: FormDefinition = {
   unavailable: (state) =>
     state.status === 'WITHDRAWN' || state.status === 'STOPPED'
       ? undefined
-      : `form 05 is issued when processing stops (WITHDRAWN or STOPPED); the dossier is ${state.status}`,
+      : DOCUMENT_UNAVAILABLE['05'],
   draw(sheet, { state }) {
     sheet.paragraph(
       `Bộ phận tiếp nhận và trả kết quả (mã cơ quan ${state.agencyCode}) đã nhận hồ sơ nộp trực tuyến ${timeAndDate(state.submittedAt)}${

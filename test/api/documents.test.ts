@@ -129,6 +129,8 @@ describe('one-stop documents over HTTP, on a real Temporal dev server', () => {
       expect(text).toContain(code);
       expect(text).toContain('Nguyễn Văn An');
       expect(text).toContain(`Mẫu số ${form}`);
+      // The heading names the office the citizen deals with, above its code.
+      expect(text.replace(/\s+/g, ' ')).toContain('SỞ XÂY DỰNG (BỘ PHẬN MỘT CỬA, DEMO) BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ Mã cơ quan: 000.00.01.H22');
     }
 
     const slip = await pdfText((await fetchForm(officer, reference, '06')).rawPayload);

@@ -94,6 +94,9 @@ describe('statistics (QĐ 766)', () => {
     expect(lines).toHaveLength(1 + 4); // A B C D, received in March in this agency
     expect(lines[1]).toContain('2026-03-02 09:00');
     expect(lines[1]).toContain('Đúng hạn');
+    // States as people read them, not the machine's names.
+    expect(lines[1]).toContain('Đã trả kết quả');
+    expect(res.body).not.toMatch(/DELIVERED|IN_APPRAISAL|RECEIVED/);
     expect(lines[2]).toContain('Trễ hạn');
     expect((await supervisor.request('GET', '/api/v1/reports/tracking-register.csv?from=2026-03-01')).statusCode).toBe(400);
   });

@@ -1,0 +1,1 @@
+ALTER TABLE "dossier_transitions" ADD COLUMN "facts" jsonb;
