@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { TransitionFacts } from '../domain/dossier-state';
 import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { AccessKind } from '../domain/access-kinds';
 import type { Application } from '../domain/application';
@@ -88,6 +89,8 @@ export const dossierTransitions = pgTable(
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
     note: text('note'),
+    /** The note's particulars as data (domain/dossier-state.ts TransitionFacts): the Vietnamese line is written from them. */
+    facts: jsonb('facts').$type<TransitionFacts>(),
   },
   (t) => [
     primaryKey({ columns: [t.reference, t.seq] }),
@@ -473,3 +476,47 @@ export const jobLeases = pgTable('job_leases', {
   holder: text('holder').notNull(),
   until: timestamp('until', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Frequently asked questions (seed 000 art. 6.2c): national ones (`agency_code` null, a level-1
+ * admin's) and each agency's own (its level-2 admin's). The public page shows the published ones.
+ */
+export const faqEntries = pgTable(
+  'faq_entries',
+  {
+    id: serial('id').primaryKey(),
+    agencyCode: text('agency_code').references(() => agencies.code, { onDelete: 'cascade' }),
+    question: text('question').notNull(),
+    answer: text('answer').notNull(),
+    sortOrder: integer('sort_order').notNull().default(0),
+    published: boolean('published').notNull().default(true),
+    /** The seed file's key for the entries it brought (db/seeds/faq-national.json): applied once each. */
+    seedKey: text('seed_key').unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [index('faq_entries_agency_idx').on(t.agencyCode, t.sortOrder)],
+);
+
+/**
+ * Citizens' ratings of delivered dossiers (seed 004 art. 3.2b): once per dossier, and nothing about
+ * who gave it (no address, no browser, no account): the dossier code and its agency, the rating and
+ * the comment as typed.
+ */
+export const citizenFeedback = pgTable(
+  'citizen_feedback',
+  {
+    id: serial('id').primaryKey(),
+    dossierCode: text('dossier_code').notNull().unique(),
+    agencyCode: text('agency_code').notNull(),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [
+    check('citizen_feedback_rating_check', sql`${t.rating} between 1 and 5`),
+    check('citizen_feedback_comment_check', sql`char_length(${t.comment}) <= 1000`),
+    index('citizen_feedback_agency_at_idx').on(t.agencyCode, t.createdAt),
+  ],
+);

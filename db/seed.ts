@@ -7,6 +7,7 @@ import { DEFAULT_OFFICE_HOURS, type CalendarEntry } from '../domain/working-time
 import type { Database } from './client';
 import type { AdminLevel, DataScope, StaffRole } from '../domain/roles';
 import { insertAccountIfMissing, upsertSeededApiKey } from './accounts';
+import { seedNationalFaq } from './faq';
 import { agencies, calendarChanges, calendarEntries, officeHours, procedureVersions, seedRuns } from './schema';
 
 export const DEMO_AGENCIES = [
@@ -131,6 +132,8 @@ export async function seedReferenceData(db: Database): Promise<void> {
       .onConflictDoUpdate({ target: seedRuns.name, set: { sha256, appliedAt: new Date() } });
     await tx.insert(calendarChanges).values({ by: 'seed', description: `seeded ${entries.length} entries from vn-public-sector.json` });
   });
+  // The national questions of the public FAQ page (seed 000 art. 6.2c): reference data too.
+  await seedNationalFaq(db);
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   setOfficeHours, updateEntry,
 } from '../../db/calendar';
 import { AGENCY_CODE } from '../../domain/application';
+import { applyCalendarChange, calendarChangeSchema, calendarPreviewSchema, dateOfChange, previewCalendarChange, type CalendarPair } from '../../domain/calendar-preview';
+import { openDossierClocks } from '../../db/open-clocks';
 import { calendarDate, calendarEntryPatchSchema, calendarEntrySchema, officeHoursSchema } from '../../domain/calendar-entry';
 import { CALENDAR_KINDS, DEFAULT_OFFICE_HOURS, HOUR_MS, MINUTE_MS, WorkingCalendar, localIso, type DeadlineExplanation } from '../../domain/working-time';
 import { actorOf, adminLevelOf } from '../auth/plugin';
@@ -151,6 +153,52 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ db: Database; propagation: 
       const { entry, change } = await deleteEntry(db, request.params.date, actorOf(request).username).catch(translate);
       const cause = `${entry.kind} ${entry.date} (${entry.name}) was removed from the holiday table`;
       return { deleted: entry, propagation: await propagate(change, cause, null, request.log) };
+    },
+  );
+
+  app.post(
+    '/calendar/preview',
+    {
+      onRequest: app.requireActor(['admin']),
+      schema: {
+        tags: ['calendar'],
+        security: [{ bearer: [] }],
+        summary: 'What an edit of the holiday table would do to the open dossiers, before it is made (nothing is saved)',
+        description:
+          'The body names one edit: `{"action":"add","entry":…}` (as POST /calendar/entries), `{"action":"change","date":…,"patch":…}` ' +
+          '(as PUT /calendar/entries/{date}) or `{"action":"delete","date":…}`. Each open dossier\'s appointment is recomputed from its ' +
+          'legal clock with the calendar as it is and as it would be, as the dossier itself does when told of the change.',
+        body: calendarChangeSchema,
+        response: {
+          200: calendarPreviewSchema.describe('the appointments that would move, by how much, and which dossiers would become late'),
+          400: errorResponse.describe('the request is malformed, or DUPLICATE_DATE: the date to add is in the table already'),
+          404: errorResponse.describe('NOT_FOUND: the date to change or delete is not in the table'),
+        },
+      },
+    },
+    async (request) => {
+      adminLevelOf(actorOf(request), 1);
+      const change = request.body;
+      const [entries, open] = await Promise.all([listEntries(db), openDossierClocks(db)]);
+      const applied = applyCalendarChange(entries, change);
+      if ('refusal' in applied) {
+        const date = dateOfChange(change);
+        if (applied.refusal === 'duplicate') throw new HttpError(400, 'DUPLICATE_DATE', `${date} is already in the table; change it with PUT`, 'date');
+        throw notFound(`${date} is not in the table`);
+      }
+      // One pair of calendars per agency (its office hours), compiled once for all its dossiers.
+      const pairs = new Map<string, CalendarPair | undefined>();
+      for (const agency of new Set(open.map((d) => d.agencyCode))) {
+        const windows = await getOfficeHours(db, agency);
+        pairs.set(agency, windows ? { before: new WorkingCalendar({ entries, officeHours: windows }), after: new WorkingCalendar({ entries: applied.entries, officeHours: windows }) } : undefined);
+      }
+      const view = (e: { date: string; kind: (typeof CALENDAR_KINDS)[number]; name: string } | null) => (e ? { date: e.date, kind: e.kind, name: e.name } : null);
+      return previewCalendarChange(open, (agency) => pairs.get(agency), Date.now(), {
+        action: change.action,
+        date: dateOfChange(change),
+        before: view(applied.before),
+        after: view(applied.after),
+      });
     },
   );
 

@@ -9,8 +9,60 @@ import type { DossierState } from '../../domain/dossier-state';
 import { DOSSIER_STATUSES, PORTAL_STATUS } from '../../domain/dossier-status';
 import { isLate } from '../../domain/lateness';
 import { STATUS_LABELS } from '../../domain/labels-vi';
-import { localIso } from '../../domain/working-time';
+import { explainAppointment, type AppointmentExplanation } from '../../domain/appointment-explanation';
+import { isStorable } from '../../domain/storable-text';
+import { CALENDAR_KINDS, localIso, workingCalendar } from '../../domain/working-time';
+import { feedbackGiven, insertFeedback } from '../../db/citizen-feedback';
 import type { DossierGateway } from '../dossier-gateway';
+import { HttpError, errorResponse } from '../errors';
+
+const localTime = z.iso.datetime({ offset: true }).describe('Vietnam local time (+07:00)');
+
+/**
+ * Why the appointment falls on its day (issue 15, item 7): the working days counted, the weekends,
+ * holidays and make-up Saturdays, the supplement pauses. Dates and the holiday table's names only.
+ */
+const appointmentExplanation = z
+  .object({
+    workingDays: z.number().describe('the working days the procedure allows'),
+    workingDayMinutes: z.number().describe('working minutes in one working day (the office hours)'),
+    receivedAt: localTime,
+    countingStartsAt: localTime.describe('the receipt, or the next working moment after it when received outside office hours'),
+    periods: z
+      .array(
+        z.object({
+          from: localTime,
+          to: localTime,
+          days: z.array(
+            z.object({
+              date: z.iso.date(),
+              counted: z.boolean(),
+              workingMinutes: z.number().describe('of this day, counted towards the appointment'),
+              reason: z.enum(['weekday', 'saturday', 'sunday', ...CALENDAR_KINDS]),
+              name: z.string().optional().describe('the holiday table entry of that day, if any'),
+            }),
+          ),
+        }),
+      )
+      .describe('the stretches the clock ran, each day counted or skipped'),
+    pauses: z.array(z.object({ from: localTime, to: localTime.nullable() })).describe('supplement pauses: the clock stopped'),
+    remainingWorkingDays: z.number().nullable().describe('working days left to count when an open pause ends'),
+    dueAt: localTime.nullable().describe('the appointment the clock gives; null while paused'),
+    rescheduledTo: localTime.nullable().describe('the new appointment set after an apology, which replaces dueAt'),
+  })
+  .nullable() satisfies z.ZodType<AppointmentExplanation | null>;
+
+/** A rating of a delivered dossier (seed 004 art. 3.2b): nothing about who gave it. */
+const feedbackBody = z.object({
+  rating: z.number().int().min(1).max(5).describe('1 (very dissatisfied) to 5 (very satisfied)'),
+  comment: z
+    .string()
+    .trim()
+    .max(1000)
+    .refine(isStorable, 'must not contain a NUL character or an unpaired UTF-16 surrogate')
+    .optional()
+    .describe('optional, at most 1000 characters'),
+});
 
 /**
  * What anyone holding a dossier code may learn (seed 003 art. 18): where the dossier stands and
@@ -31,6 +83,11 @@ const publicDossier = z.object({
   late: z.boolean(),
   closedAt: z.string().nullable(),
   lookupUrl: z.string(),
+  appointmentExplanation: appointmentExplanation.describe('why the appointment falls on its day; null before receipt'),
+  feedback: z.object({
+    canRate: z.boolean().describe('delivered and not rated yet: POST …/feedback takes a rating'),
+    given: z.boolean().describe('the dossier has been rated (once per dossier)'),
+  }),
 });
 
 /** Codes are guessable (agency, date, sequence): a per-address limit keeps the page from being walked. */
@@ -60,8 +117,10 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
     async (request) => {
       const state: DossierState = await gateway.lookup(request.params.code);
       const [agency] = await db.select({ name: agencies.name }).from(agencies).where(eq(agencies.code, state.agencyCode));
+      const code = state.code ?? request.params.code;
+      const rated = state.code ? await feedbackGiven(db, state.code) : false;
       return {
-        code: state.code ?? request.params.code,
+        code,
         procedure: { code: state.procedure.code, name: state.procedure.name },
         agency: { code: state.agencyCode, name: agency?.name ?? null },
         status: state.status,
@@ -73,8 +132,39 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
         paused: state.paused,
         late: isLate(state, Date.now()),
         closedAt: state.closedAt ? localIso(Date.parse(state.closedAt)) : null,
-        lookupUrl: lookupUrl(state.code ?? request.params.code),
+        lookupUrl: lookupUrl(code),
+        appointmentExplanation: state.clock && state.calendar ? explainAppointment(workingCalendar(state.calendar), state.clock) : null,
+        feedback: { canRate: state.status === 'DELIVERED' && !rated, given: rated },
       };
+    },
+  );
+
+  app.post(
+    '/public/dossiers/:code/feedback',
+    {
+      onRequest: limited,
+      schema: {
+        tags: ['public'],
+        summary: 'Rate a delivered dossier, 1 to 5 with an optional comment, once (no login; nothing personal is kept)',
+        params,
+        body: feedbackBody,
+        response: {
+          201: z
+            .object({ code: z.string(), rating: z.number().int(), commented: z.boolean(), at: localTime })
+            .describe('thank you: the rating is kept, without the address or the browser it came from'),
+          409: errorResponse.describe('FEEDBACK_BEFORE_DELIVERY: the licence has not been delivered yet; FEEDBACK_ALREADY_GIVEN: the dossier was rated already'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const state: DossierState = await gateway.lookup(request.params.code);
+      if (state.status !== 'DELIVERED' || !state.code) {
+        throw new HttpError(409, 'FEEDBACK_BEFORE_DELIVERY', 'a dossier can be rated once its result has been delivered');
+      }
+      const { rating, comment } = request.body;
+      const saved = await insertFeedback(db, { dossierCode: state.code, agencyCode: state.agencyCode, rating, comment: comment ? comment : null });
+      if (!saved) throw new HttpError(409, 'FEEDBACK_ALREADY_GIVEN', 'this dossier has been rated already; a dossier is rated once');
+      return reply.status(201).send({ code: state.code, rating, commented: saved.comment !== null, at: localIso(saved.createdAt.getTime()) });
     },
   );
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client';
 import { calendarSnapshot } from '../../db/calendar';
 import { dossierStatistics } from '../../db/dossier-stats';
+import { feedbackSummary } from '../../db/citizen-feedback';
 import { AGENCY_CODE } from '../../domain/application';
 import { calendarDate } from '../../domain/calendar-entry';
 import { DOSSIER_CODE_PATTERN, vietnamDate } from '../../domain/dossier-code';
@@ -62,6 +63,13 @@ const statistics = z.object({
       }),
     )
     .describe('the dossiers late at the end of the period (at most 200), the longest overdue first'),
+  feedback: z
+    .object({
+      count: count.describe('ratings given in the period'),
+      averageRating: z.number().min(1).max(5).nullable().describe('null when nobody rated'),
+      distribution: z.object({ 1: count, 2: count, 3: count, 4: count, 5: count }).describe('how many ratings of each value'),
+    })
+    .describe('citizens’ ratings of their delivered dossiers given in the period (seed 004 art. 3.2b)'),
 });
 type Statistics = z.infer<typeof statistics>;
 
@@ -93,7 +101,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
   async function statisticsOf(agencyCodes: string[] | undefined, fromDate: string, toDate: string, now: Date): Promise<Statistics> {
     const from = localMidnight(fromDate);
     const to = new Date(localMidnight(toDate).getTime() + DAY_MS);
-    const stats = await dossierStatistics(db, { agencyCodes, from, to, now });
+    const [stats, feedback] = await Promise.all([dossierStatistics(db, { agencyCodes, from, to, now }), feedbackSummary(db, { agencyCodes, from, to })]);
     // Working days overdue are counted on each agency's own calendar.
     const calendars = new Map<string, WorkingCalendar>();
     const calendarOf = async (code: string) => {
@@ -120,6 +128,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app, 
       supplemented: stats.supplemented,
       refused: stats.refused,
       lateList,
+      feedback,
     };
   }
 

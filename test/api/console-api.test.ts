@@ -151,7 +151,7 @@ describe('GET /public/dossiers/{code}', () => {
     const body = res.json<Record<string, unknown>>();
     expect(body).toMatchObject({ code: '000.00.01.H22-260101-0003', status: 'RECEIVED', statusLabel: 'Đã tiếp nhận', late: false, rescheduled: false });
     expect(Object.keys(body).sort()).toEqual(
-      ['agency', 'appointment', 'closedAt', 'code', 'late', 'lookupUrl', 'paused', 'portalStatus', 'procedure', 'receivedAt', 'rescheduled', 'status', 'statusLabel'].sort(),
+      ['agency', 'appointment', 'appointmentExplanation', 'closedAt', 'code', 'feedback', 'late', 'lookupUrl', 'paused', 'portalStatus', 'procedure', 'receivedAt', 'rescheduled', 'status', 'statusLabel'].sort(),
     );
     const text = res.body;
     const applicant = SET[2]!.application.applicant;
