@@ -18,6 +18,8 @@ const LOGGED: Record<string, AccessKind> = {
   'POST /api/v1/dossiers': 'submit',
   'GET /api/v1/dossiers': 'search',
   'GET /api/v1/work-queue': 'search',
+  // Staff names and their load: who may be assigned, read by a leader.
+  'GET /api/v1/appraisers': 'search',
   'GET /api/v1/dossiers/:id': 'lookup',
   'GET /api/v1/public/dossiers/:code': 'lookup',
   'GET /api/v1/dossiers/:id/documents/:form': 'export',
@@ -25,6 +27,8 @@ const LOGGED: Record<string, AccessKind> = {
   'GET /api/v1/dossiers/:code/history': 'audit',
   'POST /api/v1/audit/replay': 'audit',
   'GET /api/v1/admin/access-log': 'audit',
+  // A preview of a holiday-table edit changes nothing, but lists open dossiers by code: a read, on record.
+  'POST /api/v1/calendar/preview': 'admin_read',
   // Reading (or sealing) personal data through the Temporal Web UI or CLI.
   'POST /codec/decode': 'audit',
   'POST /codec/encode': 'audit',
@@ -45,6 +49,11 @@ const EXEMPT = new Set([
   'GET /api/v1/stats/by-status',
   'GET /api/v1/stats/on-time',
   'GET /api/v1/public/dossiers/:code/qr.svg',
+  // The FAQ is public reference text, like the calendar. A citizen's rating is kept without who gave it
+  // (citizen_feedback holds no address or browser): an entry with the IP and user agent beside the
+  // dossier code would tie the rating back to a person; the lookup before it is on record already.
+  'GET /api/v1/public/faq',
+  'POST /api/v1/public/dossiers/:code/feedback',
   'GET /api/v1/calendar/entries',
   'GET /api/v1/calendar/office-hours/:agency',
   'GET /api/v1/calendar/propagations',

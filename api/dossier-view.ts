@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { transitionTextVi } from '../domain/messages';
+import { FINDING_CODES, findingsOf } from '../domain/verification-findings';
 import { FORM_CODES, FORM_TITLES, unavailableReason } from '../documents';
 import { ACTION_NAMES } from '../domain/actions';
 import { AGENCY_CODE, applicantSchema, licenceSchema } from '../domain/application';
@@ -47,17 +49,21 @@ function calendarFor(snapshot: CalendarSnapshot): WorkingCalendar {
   return cal;
 }
 
+/** Working minutes left on the legal clock now (negative when late), or null when it does not run: one rule for every view. */
+export function remainingWorkingMinutesOf(state: DossierState, now: number): number | null {
+  if (!state.clock || !state.calendar || !state.dueAt) return null;
+  if (!CLOCK_RUNNING.has(state.status) && !state.paused) return null;
+  return Math.round(remainingOf(calendarFor(state.calendar), state.clock, now) / MINUTE_MS);
+}
+
 /** Where the legal clock stands now: the workflow's timers set `late`, this also shows it between timer firings. */
 function clockView(state: DossierState, now: number) {
-  if (!state.clock || !state.calendar || !state.dueAt) {
-    return { dueAt: null, dueAtLocal: null, remainingWorkingMinutes: null, late: state.late, paused: state.paused };
-  }
-  const running = CLOCK_RUNNING.has(state.status);
-  const remaining = running || state.paused ? remainingOf(calendarFor(state.calendar), state.clock, now) / MINUTE_MS : null;
+  if (!state.dueAt) return { dueAt: null, dueAtLocal: null, remainingWorkingMinutes: null, late: state.late, paused: state.paused };
+  // A closed dossier keeps its appointment on its page, as on the citizen's: only the time left is gone.
   return {
     dueAt: state.dueAt,
     dueAtLocal: localIso(Date.parse(state.dueAt)),
-    remainingWorkingMinutes: remaining === null ? null : Math.round(remaining),
+    remainingWorkingMinutes: remainingWorkingMinutesOf(state, now),
     late: isLate(state, now),
     paused: state.paused,
   };
@@ -122,9 +128,10 @@ export const dossierViewSchema = z.object({
   }),
   shipment: shipmentSchema.nullable(),
   handedOverAt: instant.nullable(),
-  transitions: z.array(transitionSchema),
+  transitions: z.array(transitionSchema.extend({ textVi: z.string().describe('the line as people read it, in Vietnamese, written from its facts') })),
+  findings: z.array(z.enum(FINDING_CODES)).describe('what the registries found, most serious first (domain/verification-findings.ts)'),
   availableActions: z.array(z.enum(ACTION_NAMES)).describe('what the caller may do next'),
-  documents: z.array(z.object({ form: z.enum(FORM_CODES), title: z.string(), unavailable: z.string().nullable().describe('why the form does not apply yet') })),
+  documents: z.array(z.object({ form: z.enum(FORM_CODES), title: z.string(), unavailable: z.string().nullable().describe('why the form does not apply yet, in Vietnamese for the officer') })),
 });
 export type DossierView = z.infer<typeof dossierViewSchema>;
 
@@ -184,8 +191,9 @@ export function dossierView(state: DossierState, actor: Actor, now = Date.now())
     },
     shipment: state.shipment ? { ...state.shipment, address: address(state.shipment.address)! } : null,
     handedOverAt: state.handedOverAt ?? null,
-    transitions: state.transitions,
+    transitions: state.transitions.map((t) => ({ ...t, textVi: transitionTextVi(t) })),
+    findings: findingsOf(state.verification),
     availableActions: availableActions(state, actor),
-    documents: FORM_CODES.map((form) => ({ form, title: FORM_TITLES[form], unavailable: unavailableReason(form, state) ?? null })),
+    documents: FORM_CODES.map((form) => ({ form, title: FORM_TITLES[form], unavailable: unavailableReason(form, state)?.vi ?? null })),
   };
 }

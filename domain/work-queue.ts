@@ -28,13 +28,19 @@ export interface QueueCriteria {
   apologiesDue: boolean;
 }
 
-export function queueCriteria(actor: Actor): QueueCriteria {
+/**
+ * States that are not a role's turn but where it may still step in: listed only when the officer
+ * asks for that state (the leader re-assigning a dossier already in appraisal), so the everyday
+ * queue stays the work that waits.
+ */
+export const ON_REQUEST: Partial<Record<DossierStatus, Role>> = { IN_APPRAISAL: 'leader' };
+
+export function queueCriteria(actor: Actor, status?: DossierStatus): QueueCriteria {
   const statuses = (Object.keys(TURN) as DossierStatus[]).filter((s) => actor.roles.includes(TURN[s]!));
-  return {
-    statuses,
-    assignedOnly: statuses.filter((s) => TURN[s] === 'appraiser'),
-    apologiesDue: actor.roles.includes('leader'),
-  };
+  const apologiesDue = actor.roles.includes('leader');
+  if (status && ON_REQUEST[status] && actor.roles.includes(ON_REQUEST[status]!)) return { statuses: [status], assignedOnly: [], apologiesDue };
+  const wanted = status ? statuses.filter((s) => s === status) : statuses;
+  return { statuses: wanted, assignedOnly: wanted.filter((s) => TURN[s] === 'appraiser'), apologiesDue };
 }
 
 /**

@@ -241,6 +241,10 @@ const ROUTES: Record<string, Row> = {
     target: 'agency', allow: ['officer', 'appraiser', 'leader', 'accountant'], own: '200', other: '403',
     request: (s) => ({ url: `/api/v1/work-queue?agency=${s.agency}` }),
   },
+  'GET /api/v1/appraisers': {
+    target: 'agency', allow: ['leader'], own: '200', other: '403',
+    request: (s) => ({ url: `/api/v1/appraisers?agency=${s.agency}` }),
+  },
   'GET /api/v1/public/dossiers/{code}': {
     // No login, nothing personal (public-lookup.ts drops every other field).
     target: 'dossier', allow: 'anyone', own: '200',
@@ -250,6 +254,12 @@ const ROUTES: Record<string, Row> = {
     target: 'dossier', allow: 'anyone', own: '200',
     request: (s) => ({ url: `/api/v1/public/dossiers/${s.dossier.code}/qr.svg` }),
   },
+  'POST /api/v1/public/dossiers/{code}/feedback': {
+    // No login: the shared dossiers are received, not delivered, so nothing is kept (test/api/faq-feedback.test.ts).
+    target: 'dossier', allow: 'anyone', own: '409 FEEDBACK_BEFORE_DELIVERY',
+    request: (s) => ({ url: `/api/v1/public/dossiers/${s.dossier.code}/feedback`, body: { rating: 5 } }),
+  },
+  'GET /api/v1/public/faq': { target: 'none', allow: 'anyone', own: '200' },
 
   // — statistics and reports: the agency asked for is the caller's own, or refused —
   'GET /api/v1/stats': {
@@ -284,6 +294,11 @@ const ROUTES: Record<string, Row> = {
   'DELETE /api/v1/calendar/entries/{date}': {
     target: 'none', allow: ['admin1'], own: '404 NOT_FOUND',
     request: () => ({ url: '/api/v1/calendar/entries/2099-06-16' }),
+  },
+  'POST /api/v1/calendar/preview': {
+    // Previewing the removal of a date in the table: past authorisation, nothing saved.
+    target: 'none', allow: ['admin1'], own: '200',
+    request: () => ({ body: { action: 'delete', date: ctx.holiday.date } }),
   },
   'GET /api/v1/calendar/office-hours/{agency}': {
     // Reference data, not a dossier: any agency's hours may be read.
@@ -387,6 +402,26 @@ const ROUTES: Record<string, Row> = {
     request: async (s, _c, mayChange) => ({ url: `/api/v1/admin/api-keys/${mayChange ? await freshKey(s.agency) : s.key}/revoke` }),
   },
 
+  // — the FAQ: an agency's entries are its admins' (national ones the level-1 admin's: test/api/faq-feedback.test.ts) —
+  'GET /api/v1/admin/faq': {
+    target: 'agency', allow: ADMINS, own: '200', other: '403',
+    request: (s) => ({ url: `/api/v1/admin/faq?agency=${s.agency}` }),
+  },
+  'POST /api/v1/admin/faq': {
+    // Unpublished: the public page does not change.
+    target: 'agency', allow: ADMINS, own: '201', other: '403',
+    request: (s) => ({ body: { question: 'Câu hỏi thử?', answer: 'Câu trả lời thử.', agencyCode: s.agency, published: false } }),
+  },
+  'PATCH /api/v1/admin/faq/{id}': {
+    target: 'agency', allow: ADMINS, own: '200', other: '403',
+    request: (s) => ({ url: `/api/v1/admin/faq/${ctx.faq[s.agency]}`, body: {} }),
+  },
+  'DELETE /api/v1/admin/faq/{id}': {
+    // A fresh entry for each call expected to delete it.
+    target: 'agency', allow: ADMINS, own: '204', other: '403',
+    request: async (s, _c, mayChange) => ({ url: `/api/v1/admin/faq/${mayChange ? await freshFaq(s.agency) : ctx.faq[s.agency]}` }),
+  },
+
   // — the access log: admins (a level-2 admin reads its own agency's accounts' entries) —
   'GET /api/v1/admin/access-log': { target: 'none', allow: ADMINS, own: '200' },
 };
@@ -395,7 +430,7 @@ const ROUTES: Record<string, Row> = {
 const PUBLIC_PAGES = new Set([
   'GET /', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /favicon.ico', 'GET /vendor/chart.umd.min.js',
   'GET /console/labels.js', 'GET /console/*',
-  'GET /tra-cuu', 'GET /tra-cuu/{}', 'GET /tra-cuu/assets/*',
+  'GET /tra-cuu', 'GET /tra-cuu/{}', 'GET /tra-cuu/assets/*', 'GET /hoi-dap',
   // The codec endpoint's CORS preflight (@fastify/cors): it carries no credentials by definition.
   'OPTIONS /codec*',
   'GET /docs', 'GET /docs/', 'GET /docs/json', 'GET /docs/yaml', 'GET /docs/static/index.html', 'GET /docs/static/swagger-initializer.js', 'GET /docs/static/*',
@@ -452,6 +487,8 @@ const ctx = {
   account: {} as Record<string, string>,
   /** A key scoped to each agency: the target of refused revocations. */
   key: {} as Record<string, number>,
+  /** An unpublished FAQ entry of each agency: the target of the FAQ rows. */
+  faq: {} as Record<string, number>,
   /** An application each agency has already received (same externalRef again: 200, nothing new). */
   resubmission: {} as Record<string, object>,
   holiday: {} as { date: string; kind: string; name: string },
@@ -510,6 +547,11 @@ async function freshAccount(agency: string): Promise<string> {
 /** A new key scoped to the agency, made by the level-1 admin; its id. */
 async function freshKey(agency: string): Promise<number> {
   return (await ok(caller('admin1'), 'POST', '/api/v1/admin/api-keys', { name: freshKeyName(), agencyCodes: [agency] }, 201)).id as number;
+}
+
+/** A new unpublished FAQ entry of the agency, made by the level-1 admin; its id. */
+async function freshFaq(agency: string): Promise<number> {
+  return (await ok(caller('admin1'), 'POST', '/api/v1/admin/faq', { question: 'Xoá thử?', answer: 'Xoá thử.', agencyCode: agency, published: false }, 201)).id as number;
 }
 
 /** Waits until no batch operation (calendar propagation) runs in the namespace. */
@@ -595,6 +637,7 @@ beforeAll(async () => {
   for (const agency of [A, B]) {
     ctx.account[agency] = await freshAccount(agency);
     ctx.key[agency] = await freshKey(agency);
+    ctx.faq[agency] = await freshFaq(agency);
     const resubmission = { ...application({ externalRef: `AUTHZ-${short(agency)}` }), agencyCode: agency };
     await ok(caller(integratorOf(agency)), 'POST', '/api/v1/dossiers', resubmission, 201);
     ctx.resubmission[agency] = resubmission;
