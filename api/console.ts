@@ -3,7 +3,9 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { ACTION_BODIES } from '../domain/actions';
-import { ACTION_LABELS, ROLE_LABELS, STATUS_LABELS } from '../domain/labels-vi';
+import { ACTION_LABELS, OUTCOME_LABELS, ROLE_LABELS, STATUS_LABELS, STEP_LABELS } from '../domain/labels-vi';
+import { FINDINGS } from '../domain/verification-findings';
+import { TURN, ON_REQUEST } from '../domain/work-queue';
 import { DOSSIER_STATUSES } from '../domain/dossier-status';
 import { FORM_CODES, FORM_TITLES } from '../documents/vietnamese';
 
@@ -24,6 +26,11 @@ export const ACTION_LABELS = ${JSON.stringify(ACTION_LABELS)};
 export const ROLE_LABELS = ${JSON.stringify(ROLE_LABELS)};
 export const FORMS = ${JSON.stringify(FORM_CODES.map((code) => ({ code, title: FORM_TITLES[code] })))};
 export const ACTIONS = ${JSON.stringify(Object.keys(ACTION_BODIES))};
+export const STEP_LABELS = ${JSON.stringify(STEP_LABELS)};
+export const OUTCOME_LABELS = ${JSON.stringify(OUTCOME_LABELS)};
+export const FINDINGS = ${JSON.stringify(FINDINGS)};
+export const TURN = ${JSON.stringify(TURN)};
+export const ON_REQUEST = ${JSON.stringify(ON_REQUEST)};
 `;
   app.get('/console/labels.js', { schema: { hide: true } }, (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(labels),
@@ -40,4 +47,6 @@ export const ACTIONS = ${JSON.stringify(Object.keys(ACTION_BODIES))};
   // The QR code on a dossier leads here; the page itself reads the code from the address.
   app.get('/tra-cuu', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html', path.join(WEB_ROOT, 'lookup')));
   app.get('/tra-cuu/:code', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html', path.join(WEB_ROOT, 'lookup')));
+  // The citizens' FAQ (seed 000 art. 6.2c), linked from the lookup page; `?agency=` adds that agency's own questions.
+  app.get('/hoi-dap', { schema: { hide: true } }, (_req, reply) => reply.sendFile('faq.html', path.join(WEB_ROOT, 'lookup')));
 }

@@ -23,11 +23,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Logs in through the console's own login page, as an officer would. */
-export async function logIn(page: Page, base: string, username: string, password = 'demo', landing = `${base}/console/`): Promise<void> {
+/**
+ * Logs in through the console's own login page, as an officer would. `landing`: the page the role
+ * must land on; by default any console page (each role has its own, web/console/api.js); '' waits for nothing.
+ */
+export async function logIn(page: Page, base: string, username: string, password = 'demo', landing?: string): Promise<void> {
   await page.goto(`${base}/console/login.html`);
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   if (landing) await page.waitForURL(landing);
+  else if (landing === undefined) await page.waitForURL((u) => u.pathname.startsWith('/console/') && !u.pathname.endsWith('/login.html'));
 }

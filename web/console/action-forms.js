@@ -26,7 +26,8 @@ export const ACTION_FORMS = {
     fields: [field('reasons', 'Lý do từ chối (mỗi dòng một lý do)', 'textarea', { required: true })],
     body: (f) => ({ reasons: lines(f.reasons) }),
   },
-  assign: { fields: [field('appraiser', 'Chuyên viên thẩm định (tên đăng nhập)', 'input', { required: true })], body: (f) => ({ appraiser: f.appraiser.trim() }) },
+  // The options are the agency's appraisers with their load, filled in when the dialog opens.
+  assign: { fields: [field('appraiser', 'Chuyên viên thẩm định', 'select', { required: true, options: [['', 'Đang tải danh sách…']] })], body: (f) => ({ appraiser: f.appraiser.trim() }) },
   appraise: {
     fields: [
       field('outcome', 'Kết quả thẩm định', 'select', { options: [['pass', 'Đạt'], ['supplement', 'Cần bổ sung'], ['refuse', 'Từ chối']] }),

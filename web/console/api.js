@@ -7,11 +7,13 @@ const CSRF_KEY = 'gplx.csrf';
 const USER_KEY = 'gplx.user';
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  /** message: the API's English, for the console's log; messageVi: what the officer reads. */
+  constructor(status, code, message, field, messageVi) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.messageVi = messageVi;
   }
 }
 
@@ -40,7 +42,23 @@ export function requireLogin() {
   return null;
 }
 
-async function send(path, { method = 'GET', body, idempotencyKey, ifMatch, raw = false } = {}) {
+/** A thin bar at the top of the page while any request is on its way: the officer sees the console working. */
+let inFlight = 0;
+function busy(delta) {
+  inFlight += delta;
+  document.documentElement.toggleAttribute('data-busy', inFlight > 0);
+}
+
+async function send(path, options = {}) {
+  busy(1);
+  try {
+    return await sendNow(path, options);
+  } finally {
+    busy(-1);
+  }
+}
+
+async function sendNow(path, { method = 'GET', body, idempotencyKey, ifMatch, raw = false, tagged = false } = {}) {
   const headers = {};
   // The revision the officer decided on: the API refuses (412) an action on a dossier changed since.
   if (ifMatch) headers['if-match'] = ifMatch;
@@ -53,21 +71,27 @@ async function send(path, { method = 'GET', body, idempotencyKey, ifMatch, raw =
     requireLogin();
   }
   if (!res.ok) {
-    let error = { code: 'HTTP_' + res.status, message: res.statusText };
+    let error = { code: 'HTTP_' + res.status, message: res.statusText, messageVi: res.status === 503 ? 'Hệ thống tạm thời gián đoạn; vui lòng thử lại sau ít phút.' : `Máy chủ trả lời lỗi ${res.status}.` };
     try {
       error = (await res.json()).error ?? error;
     } catch {
       // not JSON: keep the status line
     }
-    throw new ApiError(res.status, error.code, error.message, error.field);
+    throw new ApiError(res.status, error.code, error.message, error.field, error.messageVi);
   }
   if (raw) return res;
+  if (tagged) return { body: await res.json(), etag: res.headers.get('etag') ?? undefined };
   return res.status === 204 ? null : res.json();
 }
 
 export const api = {
   get: (path) => send(path),
+  /** The body and its ETag: the revision an action taken from this page must still find (If-Match). */
+  tagged: (path) => send(path, { tagged: true }),
   post: (path, body, idempotencyKey, ifMatch) => send(path, { method: 'POST', body, idempotencyKey, ifMatch }),
+  put: (path, body) => send(path, { method: 'PUT', body }),
+  patch: (path, body) => send(path, { method: 'PATCH', body }),
+  delete: (path) => send(path, { method: 'DELETE' }),
   blob: async (path) => (await send(path, { raw: true })).blob(),
 };
 
@@ -119,26 +143,51 @@ async function logout() {
   location.assign('/console/login.html');
 }
 
+/**
+ * Where each role works, in the order a person with several roles would look: the header shows
+ * only what the account's roles may open (the API would answer 403 to the rest), and the first
+ * entry is the role's landing page after login.
+ */
+const PAGES = [
+  { key: 'queue', href: '/console/queue.html', label: 'Việc cần xử lý', roles: ['one_stop_officer', 'appraiser', 'leader'] },
+  { key: 'payments', href: '/console/queue.html?view=payments', label: 'Lệ phí chờ xác nhận', roles: ['accountant'] },
+  { key: 'audit', href: '/console/audit.html', label: 'Lịch sử và chạy lại', roles: ['auditor'] },
+  { key: 'dashboard', href: '/console/', label: 'Bảng điều khiển', roles: ['supervisor', 'leader', 'one_stop_officer', 'auditor', 'admin'] },
+  { key: 'admin-accounts', href: '/console/admin-accounts.html', label: 'Tài khoản', roles: ['admin'] },
+  { key: 'admin-calendar', href: '/console/admin-calendar.html', label: 'Lịch làm việc', roles: ['admin'] },
+  { key: 'admin-agencies', href: '/console/admin-agencies.html', label: 'Cơ quan', roles: ['admin'] },
+  { key: 'admin-keys', href: '/console/admin-keys.html', label: 'Khóa API và webhook', roles: ['admin'] },
+  { key: 'admin-access-log', href: '/console/admin-access-log.html', label: 'Nhật ký truy cập', roles: ['admin'] },
+  { key: 'admin-faq', href: '/console/admin-faq.html', label: 'Hỏi đáp', roles: ['admin'] },
+];
+
+export const pagesOf = (user) => PAGES.filter((p) => p.roles.some((r) => user?.roles?.includes(r)));
+
+/** The page a role starts its day on: the accountant's payments, the auditor's histories, the admin's accounts. */
+export function landingOf(user) {
+  const roles = user?.roles ?? [];
+  if (roles.includes('supervisor')) return '/console/';
+  return pagesOf(user)[0]?.href ?? '/console/';
+}
+
+export function hasRole(...roles) {
+  return roles.some((r) => session.user?.roles?.includes(r));
+}
+
 /** The header every console page shares: where you are, who you are, and the way out. */
 export function renderHeader(active) {
   const user = session.user;
-  const link = (href, label, key) => el('a', { href, class: key === active ? 'active' : undefined }, label);
+  const link = (p) => el('a', { href: p.href, class: p.key === active ? 'active' : undefined, 'aria-current': p.key === active ? 'page' : undefined }, p.label);
   const header = el(
     'header',
     { class: 'topbar' },
     el('span', { class: 'brand' }, 'Đổi GPLX · Một cửa'),
-    el(
-      'nav',
-      {},
-      link('/console/', 'Bảng điều khiển', 'dashboard'),
-      link('/console/queue.html', 'Việc cần xử lý', 'queue'),
-      link('/tra-cuu', 'Tra cứu công khai', 'lookup'),
-    ),
+    el('nav', { 'aria-label': 'Trang của bạn' }, ...pagesOf(user).map(link), el('a', { href: '/tra-cuu' }, 'Tra cứu công khai')),
     user
       ? el(
           'span',
           { class: 'who' },
-          `${user.username} · ${user.agencyCode}`,
+          `${user.username} · ${user.agencyName ?? user.agencyCode}`,
           el('a', { href: '/console/login.html?change=1' }, 'Đổi mật khẩu'),
           el('button', { type: 'button', class: 'link', onclick: () => void logout() }, 'Đăng xuất'),
         )
@@ -147,8 +196,19 @@ export function renderHeader(active) {
   document.body.prepend(header);
 }
 
-/** A message line that says what went wrong, in the API's own words when it has some. */
+/** A message line that says what went wrong, in Vietnamese: the API's own text for the officer, never its English. */
 export function showError(target, err) {
-  target.textContent = err instanceof ApiError ? `Lỗi ${err.status}: ${err.message}` : `Lỗi: ${err.message ?? err}`;
+  target.textContent = err instanceof ApiError ? (err.messageVi ?? `Lỗi ${err.status}.`) : `Lỗi: ${err.message ?? err}`;
   target.hidden = false;
+}
+
+/** "còn 1 ngày 3 giờ làm việc" / "quá hạn 2 giờ làm việc", from a count of working minutes. */
+export function workingLeft(minutes, dayMinutes = 480) {
+  if (minutes === null || minutes === undefined) return '';
+  const abs = Math.abs(minutes);
+  const days = Math.floor(abs / dayMinutes);
+  const hours = Math.floor((abs % dayMinutes) / 60);
+  const mins = abs % 60;
+  const parts = [days ? `${days} ngày` : '', hours ? `${hours} giờ` : '', !days && !hours ? `${mins} phút` : ''].filter(Boolean).join(' ');
+  return minutes >= 0 ? `còn ${parts} làm việc` : `quá hạn ${parts} làm việc`;
 }

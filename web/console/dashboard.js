@@ -27,7 +27,11 @@ const KPIS = [
   ['post', 'Nộp qua bưu chính', null, null, (s) => s.byChannel.post],
   ['paidOnline', 'Thanh toán trực tuyến'],
   ['supplemented', 'Yêu cầu bổ sung'],
-  ['refused', 'Từ chối'],
+  // Counts received dossiers, as QĐ 766 does: a refusal at intake was never received, and shows in the chart instead.
+  ['refused', 'Từ chối sau khi tiếp nhận'],
+  // Citizens' ratings after delivery (seed 004 art. 3.2b), given in the period.
+  ['feedbackCount', 'Lượt đánh giá của người dân', null, null, (s) => s.feedback.count],
+  ['feedbackAverage', 'Mức hài lòng trung bình (1–5)', null, (x) => (x === null ? '—' : x.toLocaleString('vi-VN', { maximumFractionDigits: 1 })), (s) => s.feedback.averageRating],
 ];
 
 function renderKpis(stats) {
@@ -95,11 +99,11 @@ function renderLateList(lateList) {
       el(
         'tr',
         { class: 'late' },
-        el('td', {}, d.code ? el('a', { href: `/console/dossier.html?code=${encodeURIComponent(d.code)}` }, d.code) : d.reference),
-        el('td', {}, STATUS_LABELS[d.status] ?? d.status),
-        el('td', {}, localTime(d.dueAt)),
-        el('td', {}, d.workingDaysOverdue),
-        el('td', {}, d.assignee ?? '—'),
+        el('td', { 'data-label': 'Mã hồ sơ' }, el('a', { href: `/console/dossier.html?code=${encodeURIComponent(d.code ?? d.reference)}` }, d.code ?? d.reference)),
+        el('td', { 'data-label': 'Trạng thái' }, STATUS_LABELS[d.status] ?? d.status),
+        el('td', { 'data-label': 'Hạn trả' }, localTime(d.dueAt)),
+        el('td', { 'data-label': 'Quá hạn (ngày làm việc)' }, d.workingDaysOverdue),
+        el('td', { 'data-label': 'Người thụ lý' }, d.assignee ?? '—'),
       ),
     ),
   );

@@ -1,4 +1,4 @@
-import { api, session, showError } from './api.js';
+import { api, landingOf, session, showError } from './api.js';
 
 const login = document.getElementById('login');
 const change = document.getElementById('change');
@@ -6,10 +6,10 @@ const error = document.getElementById('error');
 const changeError = document.getElementById('change-error');
 const params = new URLSearchParams(location.search);
 
-function goOn() {
+function goOn(user = session.user) {
   const next = params.get('next');
   // Only a path on this server: a crafted ?next= must not send the officer elsewhere.
-  location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/console/');
+  location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : landingOf(user));
 }
 
 /** A first login reaches nothing but this form until the password is changed (api/routes/auth.ts). */
@@ -29,7 +29,7 @@ login.addEventListener('submit', async (event) => {
     const res = await api.post('/auth/login', { username: data.get('username'), password: data.get('password') });
     session.save(res.csrfToken, res.user);
     if (res.mustChangePassword) askForNewPassword(String(data.get('password')));
-    else goOn();
+    else goOn(res.user);
   } catch (err) {
     showError(error, err);
   }
