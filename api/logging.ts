@@ -26,6 +26,13 @@ export function maskPersonalQuery(url: string): string {
       params.append(key, `${'*'.repeat(Math.max(0, v.length - 4))}${v.slice(-4)}`);
     }
   }
+  // The work queue's free search (`q`): a dossier code or reference stays, a citizen ID keeps its last
+  // four digits, anything else may be a name and is hidden whole (part of a name is still a name).
+  for (const v of params.getAll('q')) {
+    params.delete('q', v);
+    const t = v.trim();
+    params.append('q', /^(SUB-[\w-]*|\d{3}\.[\w.-]*)$/i.test(t) ? t : /^\d{12}$/.test(t) ? `********${t.slice(-4)}` : '[redacted]');
+  }
   return `${url.slice(0, at)}?${params.toString()}`;
 }
 

@@ -109,6 +109,16 @@ export async function seedDemoAccounts(
 const HOLIDAYS_FILE = path.join(__dirname, 'seeds', 'vn-public-sector.json');
 
 /**
+ * The file cites the Labour Code in English; admins read the citation on the calendar page, in
+ * Vietnamese. Translated as it is loaded, so the file (and its hash, hence what an installation has
+ * applied) stays as it is; migration 0013 translates the rows already loaded.
+ */
+const SOURCES_VI: Record<string, string> = {
+  'Labour Code 2019 art. 112': 'Bộ luật Lao động 2019, Điều 112',
+  'Labour Code 2019 art. 111.3': 'Bộ luật Lao động 2019, Điều 111 khoản 3',
+};
+
+/**
  * Reference data every installation starts with. Each seed file is applied once (by content
  * hash), so an administrator's later edits and deletions stick; a newer announcement is a new
  * file or an admin edit, never code.
@@ -124,7 +134,7 @@ export async function seedReferenceData(db: Database): Promise<void> {
     const { entries } = JSON.parse(raw.toString('utf8')) as { entries: CalendarEntry[] };
     await tx
       .insert(calendarEntries)
-      .values(entries.map((e) => ({ date: e.date, kind: e.kind, name: e.name, source: e.source ?? null, provisional: e.provisional ?? false })))
+      .values(entries.map((e) => ({ date: e.date, kind: e.kind, name: e.name, source: e.source ? (SOURCES_VI[e.source] ?? e.source) : null, provisional: e.provisional ?? false })))
       .onConflictDoNothing();
     await tx
       .insert(seedRuns)

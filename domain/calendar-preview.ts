@@ -144,6 +144,8 @@ export function previewCalendarChange(
     const shift = Math.abs(a) >= Math.abs(b) ? a : b;
     const dayWork = Math.max(cal.before.dayWork, cal.after.dayWork);
     const running = CLOCK_RUNNING.has(d.status);
+    // Late already by the clock (domain/lateness.ts's rule) though its timer has not fired yet: not one the change makes late.
+    const lateNow = d.late || (running && before < now);
     moved.push({
       reference: d.reference,
       code: d.code,
@@ -153,8 +155,8 @@ export function previewCalendarChange(
       newDueAt: new Date(after).toISOString(),
       shiftWorkingMinutes: round2(shift / MINUTE_MS),
       shiftWorkingDays: round2(shift / dayWork),
-      becomesLate: running && !d.late && after <= now,
-      noLongerLate: d.late && after > now,
+      becomesLate: running && !lateNow && after <= now,
+      noLongerLate: lateNow && after > now,
     });
   }
   moved.sort((x, y) => Number(y.becomesLate) - Number(x.becomesLate) || Date.parse(x.newDueAt) - Date.parse(y.newDueAt));

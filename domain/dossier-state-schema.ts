@@ -100,6 +100,9 @@ export const transitionSchema = z.object({
       from: instant.optional(),
       to: instant.optional(),
       days: z.number().int().optional(),
+      cause: z.enum(['calendar', 'supplement', 'reschedule', 'receipt']).optional(),
+      reason: z.string().optional(),
+      onPaperAt: instant.optional(),
     })
     .optional(),
 });

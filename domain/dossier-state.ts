@@ -34,6 +34,12 @@ export interface TransitionFacts {
   from?: string;
   to?: string;
   days?: number;
+  /** Why an appointment moved: the holiday table changed, a supplement paused the clock, the leader rescheduled, the receipt set it. */
+  cause?: 'calendar' | 'supplement' | 'reschedule' | 'receipt';
+  /** The leader's reason for a new appointment. */
+  reason?: string;
+  /** A receipt recorded later from paper: when the dossier was really received (ISO). */
+  onPaperAt?: string;
 }
 
 export interface SupplementRequest {

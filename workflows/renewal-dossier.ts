@@ -174,14 +174,14 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
   }
 
   // ---- the appointment: recomputed from its facts whenever they or the calendar change ----
-  function recomputeDueAt(cause: string): void {
+  function recomputeDueAt(cause: string, why: NonNullable<TransitionFacts['cause']>, reason?: string): void {
     if (!state.clock || !state.calendar) return;
     const due = dueAtOf(calendar(), state.clock);
     state.paused = due === undefined;
     if (due === undefined) return;
     const next = new Date(due).toISOString();
     if (state.dueAt && state.dueAt !== next) {
-      record('deadline-moved', SYSTEM, state.status, `appointment moved from ${localIso(Date.parse(state.dueAt))} to ${localIso(due)} because ${cause}`, { from: state.dueAt, to: next });
+      record('deadline-moved', SYSTEM, state.status, `appointment moved from ${localIso(Date.parse(state.dueAt))} to ${localIso(due)} because ${cause}`, { from: state.dueAt, to: next, cause: why, ...(reason ? { reason } : {}) });
     }
     state.dueAt = next;
     // Becoming late is the timer's to record; a later appointment can only clear the flag.
@@ -198,7 +198,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
     } else {
       state.calendar = await records.loadCalendar({ agencyCode: state.agencyCode });
     }
-    recomputeDueAt(cause);
+    recomputeDueAt(cause, 'calendar');
     if (state.paymentDue && state.feeNotice) {
       const due = calendar().addWorkingDays(Date.parse(state.feeNotice.issuedAt), state.procedure.paymentLimitWorkingDays);
       state.paymentDue.dueAt = new Date(due).toISOString();
@@ -220,8 +220,8 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
       state.procedure = procedure;
       if (snapshot) state.calendar = snapshot;
       state.clock = { receivedAt, budgetDays: procedure.processingWorkingDays, pauses: [] };
-      moveTo('RECEIVED', 'receive', by, body.note ?? (body.receivedAt ? `received on paper at ${localIso(Date.parse(receivedAt))}` : undefined));
-      recomputeDueAt('receipt');
+      moveTo('RECEIVED', 'receive', by, body.note ?? (body.receivedAt ? `received on paper at ${localIso(Date.parse(receivedAt))}` : undefined), body.receivedAt ? { onPaperAt: receivedAt } : undefined);
+      recomputeDueAt('receipt', 'receipt');
     },
     async 'request-supplement'(body, by) {
       state.supplement = { stage: 'intake', items: body.items, requestedAt: now(), requestedBy: by.username, returnTo: 'AWAITING_RECEIPT' };
@@ -234,7 +234,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
       const pause = state.clock?.pauses.find((p) => !p.to);
       if (pause) pause.to = request.completedAt;
       moveTo(request.returnTo, 'supplement', by, body.documents.map((d) => d.name).join('; '), { items: body.documents.map((d) => d.name) });
-      if (pause) recomputeDueAt('the clock was paused while the citizen supplemented the dossier');
+      if (pause) recomputeDueAt('the clock was paused while the citizen supplemented the dossier', 'supplement');
     },
     async refuse(body, by) {
       state.refusal = { reasons: body.reasons, by: by.username, at: now(), stage: 'intake' };
@@ -254,7 +254,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
         state.supplement = { stage: 'appraisal', items: body.items!, requestedAt: now(), requestedBy: by.username, returnTo: 'IN_APPRAISAL' };
         state.clock?.pauses.push({ from: state.supplement.requestedAt });
         moveTo('AWAITING_SUPPLEMENT', 'appraise', by, body.items!.map((i) => i.name).join('; '), { items: body.items!.map((i) => i.name) });
-        recomputeDueAt('supplement requested');
+        recomputeDueAt('supplement requested', 'supplement');
       } else {
         state.refusal = { reasons: body.reasons!, by: by.username, at: now(), stage: 'appraisal' };
         moveTo('STOPPED', 'appraise', by, body.reasons!.join('; '), { reasons: body.reasons! });
@@ -322,7 +322,7 @@ export async function renewalDossier(input: DossierInput): Promise<DossierOutcom
       const to = new Date(body.newDueAt).toISOString();
       state.apology!.reschedule = { by: by.username, at: now(), reason: body.reason, from: state.dueAt!, to };
       state.clock!.rescheduledTo = to;
-      recomputeDueAt(`the leader set a new appointment: ${body.reason}`);
+      recomputeDueAt(`the leader set a new appointment: ${body.reason}`, 'reschedule', body.reason);
     },
   };
 

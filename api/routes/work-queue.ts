@@ -65,7 +65,7 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database; calendars: C
           dueBefore: z.iso.datetime({ offset: true }).optional().describe('appointment before this instant'),
           assignee: z.string().max(64).optional(),
           finding: z.enum(FINDING_CODES).optional().describe('only dossiers with this verification finding'),
-          q: z.string().trim().min(1).max(100).optional().describe('a dossier code or reference (or its beginning); for roles that see personal data also part of the applicant’s name, or a 12-digit citizen ID'),
+          q: z.string().trim().max(100).optional().transform((v) => v || undefined).describe('a dossier code or reference (or its beginning); for roles that see personal data also part of the applicant’s name, or a 12-digit citizen ID'),
           sort: z.enum(['urgency', 'due', 'submitted', 'code']).default('urgency'),
           offset: z.coerce.number().int().min(0).max(100_000).default(0),
           limit: z.coerce.number().int().min(1).max(200).default(100),
@@ -129,7 +129,8 @@ export const workQueueRoutes: FastifyPluginAsyncZod<{ db: Database; calendars: C
               fee: state.feeNotice?.amount ?? state.procedure.feeVnd,
               apologyDue: Boolean(state.apology && !state.apology.reschedule),
               verificationPending: verificationPending(state.verification),
-              findings: findingsOf(state.verification),
+              // Health findings (a positive drug test, unfitness) are health data: only for the roles that decide on them.
+              findings: personal ? findingsOf(state.verification) : [],
               remainingWorkingMinutes: remainingWorkingMinutesOf(state, now.getTime()),
               actions,
               etag: etagOf(revision),

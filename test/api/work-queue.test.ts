@@ -5,6 +5,7 @@ import type { DossierState } from '../../domain/dossier-state';
 import type { DossierStatus } from '../../domain/dossier-status';
 import { RENEWAL_PROCEDURE } from '../../domain/procedure';
 import type { VerificationFindings } from '../../domain/verification';
+import { maskPersonalQuery } from '../../api/logging';
 import { Caller, buildTestApp } from '../support/api';
 import { application } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
@@ -96,6 +97,13 @@ describe('GET /work-queue', () => {
     expect(page).toMatchObject({ total: 3, offset: 1 });
     expect(page.items.map((i) => i.reference)).toEqual([ref('2')]);
     expect((await queue(leader, 'status=RECEIVED&q=SUB-WQ')).items.map((i) => i.reference)).toEqual([ref('5')]);
+  });
+
+  it('keeps a search by name or citizen ID out of the logs and the access log, and treats a blank search as none', async () => {
+    expect(maskPersonalQuery('/api/v1/work-queue?q=Tr%E1%BA%A7n+Th%E1%BB%8B&sort=code')).toBe('/api/v1/work-queue?sort=code&q=%5Bredacted%5D');
+    expect(maskPersonalQuery('/api/v1/work-queue?q=001088005102')).toBe('/api/v1/work-queue?q=********5102');
+    expect(maskPersonalQuery('/api/v1/work-queue?q=SUB-WQ')).toBe('/api/v1/work-queue?q=SUB-WQ');
+    expect((await queue(officer, 'q=%20%20&limit=1')).items).toHaveLength(1);
   });
 
   it('refuses a search by personal data to a role that sees it masked, in both languages', async () => {

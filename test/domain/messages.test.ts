@@ -70,9 +70,19 @@ describe('the message catalogue', () => {
     // Recorded before facts existed: the workflow's own note is read, never shown.
     expect(transitionTextVi({ action: 'assign', actor: officer, note: 'assigned to thamdinh' })).toBe('Phân công cho thamdinh');
     expect(transitionTextVi({ action: 'record-payment', actor: officer, note: 'counter BL-01' })).toBe('Nộp lệ phí tại quầy, mã giao dịch BL-01');
-    expect(transitionTextVi({ action: 'deadline-moved', actor: system, note: 'appointment moved from … because …', facts: { from: '2026-03-09T02:00:00.000Z', to: '2026-03-10T02:00:00.000Z' } })).toBe(
+    const moved = { from: '2026-03-09T02:00:00.000Z', to: '2026-03-10T02:00:00.000Z' };
+    expect(transitionTextVi({ action: 'deadline-moved', actor: system, note: 'appointment moved from … because …', facts: { ...moved, cause: 'calendar' } })).toBe(
       'Ngày hẹn chuyển từ 09:00 09/03/2026 sang 09:00 10/03/2026 do lịch làm việc thay đổi',
     );
+    expect(transitionTextVi({ action: 'deadline-moved', actor: system, facts: { ...moved, cause: 'reschedule', reason: 'Chờ phôi giấy phép' } })).toBe(
+      'Ngày hẹn chuyển từ 09:00 09/03/2026 sang 09:00 10/03/2026: lãnh đạo hẹn lại (Chờ phôi giấy phép)',
+    );
+    // Recorded before the cause was kept: no reason is made up.
+    expect(transitionTextVi({ action: 'deadline-moved', actor: system, facts: moved })).toBe('Ngày hẹn chuyển từ 09:00 09/03/2026 sang 09:00 10/03/2026');
+    expect(transitionTextVi({ action: 'receive', actor: { username: 'motcua', role: 'one_stop_officer' }, note: 'received on paper at 2026-03-02T08:00:00+07:00', facts: { onPaperAt: '2026-03-02T01:00:00.000Z' } })).toBe(
+      'Tiếp nhận hồ sơ (nhận bản giấy lúc 08:00 02/03/2026)',
+    );
+    expect(transitionTextVi({ action: 'receive', actor: { username: 'motcua', role: 'one_stop_officer' }, note: 'received on paper at 2026-03-02T08:00:00+07:00' })).toBe('Tiếp nhận hồ sơ');
     expect(transitionTextVi({ action: 'late', actor: system, note: 'the appointment … has passed without a result' })).toBe('Hồ sơ đã quá hạn');
     expect(transitionTextVi({ action: 'refuse', actor: { username: 'motcua', role: 'one_stop_officer' }, facts: { reasons: ['Chưa chấp hành quyết định xử phạt'] } })).toBe('Từ chối tiếp nhận: Chưa chấp hành quyết định xử phạt');
     for (const line of [

@@ -44,8 +44,11 @@ export function createActionDialog({ onDone, onStale }) {
     context.replaceChildren(el('p', { class: 'muted' }, 'Đang tải hồ sơ…'));
     error.hidden = true;
     dialog.showModal();
+    const mine = pending;
     try {
       const [d, appraisers] = await Promise.all([api.get(`/dossiers/${encodeURIComponent(id)}`), action === 'assign' ? appraiserOptions(row.assignee) : null]);
+      // Opened again for another dossier meanwhile: this answer is not about the decision in view.
+      if (pending !== mine) return;
       context.replaceChildren(decisionContext(d, action));
       const text = fields.querySelector('textarea[name="reasons"], textarea[name="items"]');
       const suggestion = suggestedText(d, action);

@@ -198,7 +198,9 @@ export function renderHeader(active) {
 
 /** A message line that says what went wrong, in Vietnamese: the API's own text for the officer, never its English. */
 export function showError(target, err) {
-  target.textContent = err instanceof ApiError ? (err.messageVi ?? `Lỗi ${err.status}.`) : `Lỗi: ${err.message ?? err}`;
+  // Not from the API: the network failed (the browser's own words are English), or the page's own check.
+  const own = err instanceof TypeError ? 'Không kết nối được máy chủ; vui lòng kiểm tra mạng và thử lại.' : `Lỗi: ${err.message ?? err}`;
+  target.textContent = err instanceof ApiError ? (err.messageVi ?? `Lỗi ${err.status}.`) : own;
   target.hidden = false;
 }
 

@@ -8,8 +8,15 @@ const params = new URLSearchParams(location.search);
 
 function goOn(user = session.user) {
   const next = params.get('next');
-  // Only a path on this server: a crafted ?next= must not send the officer elsewhere.
-  location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : landingOf(user));
+  // Only a page of this server: a crafted ?next= (`//evil`, `/\evil`, `https://…`) must not send the officer elsewhere.
+  let target = landingOf(user);
+  try {
+    const url = next ? new URL(next, location.origin) : null;
+    if (url && url.origin === location.origin) target = url.pathname + url.search;
+  } catch {
+    // not a URL: the landing page
+  }
+  location.assign(target);
 }
 
 /** A first login reaches nothing but this form until the password is changed (api/routes/auth.ts). */

@@ -102,9 +102,13 @@ function renderRow(row) {
   );
 }
 
+/** The filters as last submitted: the refresh every 10 s must not apply what is still being typed. */
+let applied = new FormData(filters);
+
 function queryOf() {
   const q = new URLSearchParams();
-  for (const [k, v] of new FormData(filters).entries()) {
+  for (const [k, raw] of applied.entries()) {
+    const v = String(raw).trim();
     if (!v) continue;
     // The office's day: "before 12/03" means before midnight starting the 12th, Vietnam time.
     q.set(k, k === 'dueBefore' ? `${v}T00:00:00+07:00` : String(v));
@@ -118,7 +122,12 @@ async function load() {
   try {
     const res = await api.get(`/work-queue?${queryOf()}`);
     rows = res.items;
-    const filtered = [...new FormData(filters).values()].some((v) => v && v !== 'urgency');
+    // A page emptied meanwhile (its dossiers were taken): the one before it.
+    if (res.items.length === 0 && offset > 0) {
+      offset = Math.max(0, offset - PAGE);
+      return load();
+    }
+    const filtered = [...applied.values()].some((v) => v && v !== 'urgency');
     if (rows.length === 0) body.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'muted empty' }, filtered ? 'Không có hồ sơ nào khớp bộ lọc.' : payments ? 'Không có khoản lệ phí nào chờ xác nhận.' : 'Không có hồ sơ nào đang chờ bạn.')));
     else body.replaceChildren(...rows.map(renderRow));
     const end = offset + rows.length;
@@ -190,12 +199,16 @@ document.getElementById('next').addEventListener('click', () => {
 });
 filters.addEventListener('submit', (e) => {
   e.preventDefault();
+  applied = new FormData(filters);
   offset = 0;
   void load();
 });
 filters.addEventListener('reset', () => {
   offset = 0;
-  setTimeout(() => void load());
+  setTimeout(() => {
+    applied = new FormData(filters);
+    void load();
+  });
 });
 
 if (user) {
