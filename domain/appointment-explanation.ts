@@ -21,8 +21,12 @@ export interface AppointmentExplanation {
   countingStartsAt: string;
   /** The stretches the clock ran, each day from its start to its end counted or skipped, in order. */
   periods: { from: string; to: string; days: ExplainedDay[] }[];
-  /** Supplement pauses that stopped the clock before the appointment; `to` null while one is open. */
-  pauses: { from: string; to: string | null }[];
+  /**
+   * Supplement pauses that stopped the clock before the appointment; `to` null while one is open.
+   * `afterPeriods`: how many periods come before it (a pause requested before any working time was
+   * used follows none), so a page shows each where it happened.
+   */
+  pauses: { from: string; to: string | null; afterPeriods: number }[];
   /** Working days still to count when the clock restarts (an open pause), else null. */
   remainingWorkingDays: number | null;
   /** The appointment the clock gives, local; null while a pause is open. */
@@ -51,7 +55,7 @@ export function explainAppointment(cal: WorkingCalendar, clock: LegalClock): App
     const used = cal.workingTimeBetween(cursor, from);
     if (used >= left) break;
     if (used > 0) period(cursor, used);
-    pauses.push({ from: localIso(from), to: pause.to ? localIso(Date.parse(pause.to)) : null });
+    pauses.push({ from: localIso(from), to: pause.to ? localIso(Date.parse(pause.to)) : null, afterPeriods: periods.length });
     left -= used;
     if (!pause.to) {
       open = true;

@@ -162,6 +162,8 @@ export const ERROR_TEXTS_VI: Record<string, string> = {
   WEAK_PASSWORD: 'Mật khẩu mới chưa đủ mạnh: cần dài hơn và khó đoán hơn.',
   FEEDBACK_ALREADY_GIVEN: 'Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.',
   FEEDBACK_BEFORE_DELIVERY: 'Chỉ đánh giá được sau khi đã nhận kết quả.',
+  FEEDBACK_NOT_YOURS: 'Bốn số cuối số định danh không khớp với hồ sơ.',
+  FEEDBACK_LOCKED: 'Nhập sai quá nhiều lần; vui lòng thử lại sau một giờ.',
 };
 
 /** The fields people fill in the console's forms, by the name the API gives them. */
@@ -186,6 +188,27 @@ const FIELD_LABELS_VI: Record<string, string> = {
   name: 'Tên',
   code: 'Mã',
   q: 'Tìm kiếm',
+  question: 'Câu hỏi',
+  answer: 'Câu trả lời',
+  sortOrder: 'Thứ tự',
+  agencyCode: 'Cơ quan',
+  agency: 'Cơ quan',
+  entry: 'Ngày trong lịch',
+  patch: 'Ngày trong lịch',
+  kind: 'Loại ngày',
+  rating: 'Mức đánh giá',
+  comment: 'Góp ý',
+  assignee: 'Người thụ lý',
+  dueBefore: 'Hẹn trả trước ngày',
+  status: 'Trạng thái',
+  from: 'Từ ngày',
+  to: 'Đến ngày',
+  windows: 'Giờ làm việc',
+  unit: 'Đơn vị',
+  dataScope: 'Phạm vi dữ liệu',
+  bankAccount: 'Tài khoản ngân hàng',
+  url: 'Địa chỉ nhận sự kiện',
+  citizenIdLast4: 'Bốn số cuối số định danh',
 };
 
 /** The Vietnamese text for an error answer: its own when it brings one, its code's otherwise, a status's at worst. */
@@ -217,8 +240,20 @@ export function transitionTextVi(t: Pick<Transition, 'action' | 'note' | 'actor'
     case 'assign':
       if (f.appraiser) return f.previousAppraiser ? `Phân công lại từ ${f.previousAppraiser} cho ${f.appraiser}` : `Phân công cho ${f.appraiser}`;
       return /^assigned to (.+)$/.exec(t.note ?? '')?.[1] ? `Phân công cho ${/^assigned to (.+)$/.exec(t.note!)![1]}` : 'Phân công thụ lý';
-    case 'deadline-moved':
-      return f.from && f.to ? `Ngày hẹn chuyển từ ${viTime(f.from)} sang ${viTime(f.to)} do lịch làm việc thay đổi` : 'Ngày hẹn được điều chỉnh theo lịch làm việc';
+    case 'deadline-moved': {
+      const because = {
+        calendar: ' do lịch làm việc thay đổi',
+        supplement: ' do tạm dừng tính thời gian khi chờ bổ sung hồ sơ',
+        reschedule: `: lãnh đạo hẹn lại${f.reason ? ` (${f.reason})` : ''}`,
+        receipt: ' khi tiếp nhận',
+      }[f.cause ?? 'receipt'];
+      // Recorded before the cause was kept: the move is stated without guessing why.
+      if (f.from && f.to) return `Ngày hẹn chuyển từ ${viTime(f.from)} sang ${viTime(f.to)}${f.cause ? because : ''}`;
+      return 'Ngày hẹn được điều chỉnh';
+    }
+    case 'receive':
+      if (f.onPaperAt) return `Tiếp nhận hồ sơ (nhận bản giấy lúc ${viTime(f.onPaperAt)})${officerNote && !officerNote.startsWith('received on paper') ? `: ${officerNote}` : ''}`;
+      return officerNote && !officerNote.startsWith('received on paper') ? `Tiếp nhận hồ sơ: ${officerNote}` : 'Tiếp nhận hồ sơ';
     case 'apology-required':
       return f.to ? `Chưa có kết quả một ngày làm việc trước hạn ${viTime(f.to)}: phải xin lỗi và hẹn lại (mẫu 04)` : 'Phải xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)';
     case 'late':

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
@@ -45,14 +46,20 @@ const appointmentExplanation = z
         }),
       )
       .describe('the stretches the clock ran, each day counted or skipped'),
-    pauses: z.array(z.object({ from: localTime, to: localTime.nullable() })).describe('supplement pauses: the clock stopped'),
+    pauses: z
+      .array(z.object({ from: localTime, to: localTime.nullable(), afterPeriods: z.number().int().describe('how many periods come before it') }))
+      .describe('supplement pauses: the clock stopped'),
     remainingWorkingDays: z.number().nullable().describe('working days left to count when an open pause ends'),
     dueAt: localTime.nullable().describe('the appointment the clock gives; null while paused'),
     rescheduledTo: localTime.nullable().describe('the new appointment set after an apology, which replaces dueAt'),
   })
   .nullable() satisfies z.ZodType<AppointmentExplanation | null>;
 
-/** A rating of a delivered dossier (seed 004 art. 3.2b): nothing about who gave it. */
+/**
+ * A rating of a delivered dossier (seed 004 art. 3.2b): nothing about who gave it. The last four
+ * digits of the applicant's citizen ID show the rater is the citizen (codes are guessable); they are
+ * compared and dropped, never stored, logged or sent back.
+ */
 const feedbackBody = z.object({
   rating: z.number().int().min(1).max(5).describe('1 (very dissatisfied) to 5 (very satisfied)'),
   comment: z
@@ -62,6 +69,10 @@ const feedbackBody = z.object({
     .refine(isStorable, 'must not contain a NUL character or an unpaired UTF-16 surrogate')
     .optional()
     .describe('optional, at most 1000 characters'),
+  citizenIdLast4: z
+    .string()
+    .regex(/^\d{4}$/, 'exactly 4 digits: the last 4 of the citizen ID (4 số cuối số định danh cá nhân)')
+    .describe("the last 4 digits of the applicant's citizen ID; checked against the dossier, never stored"),
 });
 
 /**
@@ -93,6 +104,21 @@ const publicDossier = z.object({
 /** Codes are guessable (agency, date, sequence): a per-address limit keeps the page from being walked. */
 const PUBLIC_RATE_LIMIT = { max: 60, timeWindow: '1 minute' };
 
+/** Wrong citizen-ID digits a dossier takes in an hour before its rating is locked for the rest of that hour. */
+const FEEDBACK_MAX_WRONG = 5;
+const FEEDBACK_WINDOW_MS = 60 * 60 * 1000;
+/** From this many dossiers with a wrong try on record, the expired windows are dropped before a new one opens. */
+const FEEDBACK_WINDOWS_PRUNE_AT = 10_000;
+
+/** Whether the digits given are the last four of the citizen ID, in a time that does not depend on them. */
+function citizenIdEndsWith(citizenId: string, last4: string): boolean {
+  const expected = Buffer.from(citizenId.slice(-4));
+  const given = Buffer.from(last4);
+  // Both are four ASCII digits (the application's and the body's schemas); anything else is no match.
+  if (expected.length !== given.length) return false;
+  return timingSafeEqual(expected, given);
+}
+
 export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway; db: Database; publicBaseUrl: string }> = async (
   app,
   { gateway, db, publicBaseUrl },
@@ -102,6 +128,38 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
   const params = z.object({ code: z.string().regex(DOSSIER_CODE_PATTERN, 'a dossier code such as 000.00.01.H22-260312-0001') });
   // Never from the request: a forged Host header would otherwise end up in a printed QR code and a shared cache.
   const lookupUrl = (code: string) => lookupUrlOf(publicBaseUrl, code);
+
+  /**
+   * Wrong citizen-ID digits per dossier code: {count, firstAt} of the current hour's window. In memory
+   * on purpose: a rating is low-value, and what this stops is one stranger using up a dossier's rating.
+   * Each API instance holds its own windows, so N instances allow N×5 guesses an hour out of 10 000 —
+   * still far too few to be worth it — and a restart forgets them, which costs as little. Keyed by the
+   * dossier's own code (after the lookup), so spellings of one code share a window. Entries are kept in
+   * the order their windows opened (a new window is deleted and set again), so the expired ones are at
+   * the front; only codes of delivered dossiers can get an entry, and those past their hour are dropped
+   * once the map holds FEEDBACK_WINDOWS_PRUNE_AT.
+   */
+  const wrongDigits = new Map<string, { count: number; firstAt: number }>();
+  const lockedFor = (code: string, now: number): number | undefined => {
+    const w = wrongDigits.get(code);
+    if (!w || now - w.firstAt >= FEEDBACK_WINDOW_MS || w.count < FEEDBACK_MAX_WRONG) return undefined;
+    return Math.ceil((w.firstAt + FEEDBACK_WINDOW_MS - now) / 1000);
+  };
+  const countWrong = (code: string, now: number) => {
+    const w = wrongDigits.get(code);
+    if (w && now - w.firstAt < FEEDBACK_WINDOW_MS) {
+      w.count += 1;
+      return;
+    }
+    wrongDigits.delete(code);
+    if (wrongDigits.size >= FEEDBACK_WINDOWS_PRUNE_AT) {
+      for (const [k, v] of wrongDigits) {
+        if (now - v.firstAt < FEEDBACK_WINDOW_MS) break;
+        wrongDigits.delete(k);
+      }
+    }
+    wrongDigits.set(code, { count: 1, firstAt: now });
+  };
 
   app.get(
     '/public/dossiers/:code',
@@ -145,14 +203,19 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
       onRequest: limited,
       schema: {
         tags: ['public'],
-        summary: 'Rate a delivered dossier, 1 to 5 with an optional comment, once (no login; nothing personal is kept)',
+        summary:
+          "Rate a delivered dossier, 1 to 5 with an optional comment, once, with the last 4 digits of the applicant's citizen ID (no login; nothing personal is kept)",
         params,
         body: feedbackBody,
         response: {
           201: z
             .object({ code: z.string(), rating: z.number().int(), commented: z.boolean(), at: localTime })
             .describe('thank you: the rating is kept, without the address or the browser it came from'),
+          403: errorResponse.describe("FEEDBACK_NOT_YOURS: citizenIdLast4 are not the last 4 digits of the applicant's citizen ID"),
           409: errorResponse.describe('FEEDBACK_BEFORE_DELIVERY: the licence has not been delivered yet; FEEDBACK_ALREADY_GIVEN: the dossier was rated already'),
+          429: errorResponse.describe(
+            'RATE_LIMITED: too many requests from this address; FEEDBACK_LOCKED: 5 wrong citizenIdLast4 for this dossier within an hour, retry after the Retry-After seconds',
+          ),
         },
       },
     },
@@ -161,7 +224,33 @@ export const publicLookupRoutes: FastifyPluginAsyncZod<{ gateway: DossierGateway
       if (state.status !== 'DELIVERED' || !state.code) {
         throw new HttpError(409, 'FEEDBACK_BEFORE_DELIVERY', 'a dossier can be rated once its result has been delivered');
       }
-      const { rating, comment } = request.body;
+      // Checked and counted with no await in between: concurrent wrong tries cannot slip past the count.
+      const now = Date.now();
+      const locked = lockedFor(state.code, now);
+      if (locked !== undefined) {
+        throw new HttpError(
+          429,
+          'FEEDBACK_LOCKED',
+          'too many wrong citizenIdLast4 for this dossier; retry after the Retry-After seconds',
+          'citizenIdLast4',
+          undefined,
+          locked,
+          'Nhập sai quá nhiều lần; vui lòng thử lại sau một giờ.',
+        );
+      }
+      const { rating, comment, citizenIdLast4 } = request.body;
+      if (!citizenIdEndsWith(state.application.applicant.citizenId, citizenIdLast4)) {
+        countWrong(state.code, now);
+        throw new HttpError(
+          403,
+          'FEEDBACK_NOT_YOURS',
+          'citizenIdLast4: does not match this dossier',
+          'citizenIdLast4',
+          undefined,
+          undefined,
+          'Bốn số cuối số định danh không khớp với hồ sơ.',
+        );
+      }
       const saved = await insertFeedback(db, { dossierCode: state.code, agencyCode: state.agencyCode, rating, comment: comment ? comment : null });
       if (!saved) throw new HttpError(409, 'FEEDBACK_ALREADY_GIVEN', 'this dossier has been rated already; a dossier is rated once');
       return reply.status(201).send({ code: state.code, rating, commented: saved.comment !== null, at: localIso(saved.createdAt.getTime()) });

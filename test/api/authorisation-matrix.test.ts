@@ -255,9 +255,10 @@ const ROUTES: Record<string, Row> = {
     request: (s) => ({ url: `/api/v1/public/dossiers/${s.dossier.code}/qr.svg` }),
   },
   'POST /api/v1/public/dossiers/{code}/feedback': {
-    // No login: the shared dossiers are received, not delivered, so nothing is kept (test/api/faq-feedback.test.ts).
+    // No login: the shared dossiers are received, not delivered, so nothing is kept and the digits are not yet
+    // looked at (test/api/faq-feedback.test.ts).
     target: 'dossier', allow: 'anyone', own: '409 FEEDBACK_BEFORE_DELIVERY',
-    request: (s) => ({ url: `/api/v1/public/dossiers/${s.dossier.code}/feedback`, body: { rating: 5 } }),
+    request: (s) => ({ url: `/api/v1/public/dossiers/${s.dossier.code}/feedback`, body: { rating: 5, citizenIdLast4: '0000' } }),
   },
   'GET /api/v1/public/faq': { target: 'none', allow: 'anyone', own: '200' },
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { getTableColumns } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordDossier } from '../../db/dossier-record';
 import { citizenFeedback } from '../../db/schema';
 import { vietnamDate } from '../../domain/dossier-code';
@@ -92,6 +92,8 @@ const publicLookup = (code: string, remoteAddress = '198.51.100.1') =>
   app.inject({ method: 'GET', url: `/api/v1/public/dossiers/${encodeURIComponent(code)}`, remoteAddress });
 const rate = (code: string, body: unknown, remoteAddress = '198.51.100.2') =>
   app.inject({ method: 'POST', url: `/api/v1/public/dossiers/${encodeURIComponent(code)}/feedback`, payload: body as object, remoteAddress });
+/** The last four digits of a recorded dossier's citizen ID: what proves the rater is the citizen. */
+const last4Of = (s: DossierState) => s.application.applicant.citizenId.slice(-4);
 const publicFaq = (query = '') => app.inject({ method: 'GET', url: `/api/v1/public/faq${query}` });
 const res = (body: unknown) => JSON.stringify(body);
 
@@ -192,7 +194,7 @@ describe('the public lookup explains the appointment', () => {
 
   it('with a supplement pause: two periods, the pause between them not counted; an open pause says what is left', async () => {
     const x = json(await publicLookup(SUPPLEMENTED.code!)).appointmentExplanation;
-    expect(x.pauses).toEqual([{ from: '2026-02-24T09:00:00+07:00', to: '2026-02-26T14:00:00+07:00' }]);
+    expect(x.pauses).toEqual([{ from: '2026-02-24T09:00:00+07:00', to: '2026-02-26T14:00:00+07:00', afterPeriods: 1 }]);
     expect(x.periods.map((p: DossierBody) => [p.from, p.to])).toEqual([
       ['2026-02-13T10:00:00+07:00', '2026-02-24T09:00:00+07:00'],
       ['2026-02-26T14:00:00+07:00', '2026-03-03T15:00:00+07:00'],
@@ -317,14 +319,17 @@ describe('citizen feedback', () => {
     // A dossier through the real workflow: refused before delivery, at every step before it.
     const reference = await submitted();
     const { code } = await officer.ok(reference, 'receive', {});
-    const before = json(await rate(code as string, { rating: 5 }), 409);
+    const digits = String((await officer.get(code as string)).json<DossierBody>().applicant.citizenId).slice(-4);
+    const before = json(await rate(code as string, { rating: 5, citizenIdLast4: digits }), 409);
     expect(before.error).toMatchObject({ code: 'FEEDBACK_BEFORE_DELIVERY' });
+    // Before delivery the digits are not even looked at: nothing to guess yet.
+    expect(json(await rate(code as string, { rating: 5, citizenIdLast4: digits === '0000' ? '1111' : '0000' }), 409).error.code).toBe('FEEDBACK_BEFORE_DELIVERY');
     await leader.ok(code as string, 'assign', { appraiser: 'thamdinh' });
     await appraiser.ok(code as string, 'appraise', { outcome: 'pass' });
     await leader.ok(code as string, 'approve', {});
     await portal.ok(code as string, 'record-payment', { amount: 135000, method: 'online', transactionRef: 'PG-FB-1' });
     const { shipment } = await officer.ok(code as string, 'ship');
-    expect(json(await rate(code as string, { rating: 5 }), 409).error.code).toBe('FEEDBACK_BEFORE_DELIVERY');
+    expect(json(await rate(code as string, { rating: 5, citizenIdLast4: digits }), 409).error.code).toBe('FEEDBACK_BEFORE_DELIVERY');
     await portal.ok(code as string, 'confirm-delivery', { trackingNumber: shipment.trackingNumber });
 
     const delivered = json(await publicLookup(code as string));
@@ -332,27 +337,28 @@ describe('citizen feedback', () => {
 
     // Malformed ratings change nothing.
     for (const [body, field] of [
-      [{ rating: 0 }, 'rating'],
-      [{ rating: 6 }, 'rating'],
-      [{ rating: 4.5 }, 'rating'],
-      [{ rating: 4, comment: 'x'.repeat(1001) }, 'comment'],
-      [{ rating: 4, comment: 'Tốt\u0000' }, 'comment'],
-      [{ rating: 4, comment: 'Tốt \ud800' }, 'comment'],
+      [{ rating: 0, citizenIdLast4: digits }, 'rating'],
+      [{ rating: 6, citizenIdLast4: digits }, 'rating'],
+      [{ rating: 4.5, citizenIdLast4: digits }, 'rating'],
+      [{ rating: 4, comment: 'x'.repeat(1001), citizenIdLast4: digits }, 'comment'],
+      [{ rating: 4, comment: 'Tốt\u0000', citizenIdLast4: digits }, 'comment'],
+      [{ rating: 4, comment: 'Tốt \ud800', citizenIdLast4: digits }, 'comment'],
       [{}, 'rating'],
+      [{ rating: 4 }, 'citizenIdLast4'],
     ] as const) {
       expect(json(await rate(code as string, body), 400).error, JSON.stringify(body)).toMatchObject({ code: 'VALIDATION_FAILED', field });
     }
-    expect(json(await rate('000.00.01.H22-200101-9999', { rating: 4 }), 404).error.code).toBe('NOT_FOUND');
+    expect(json(await rate('000.00.01.H22-200101-9999', { rating: 4, citizenIdLast4: digits }), 404).error.code).toBe('NOT_FOUND');
 
-    const thanks = json(await rate(code as string, { rating: 4, comment: '  Nhanh, đúng hẹn, cán bộ hướng dẫn tận tình.  ' }), 201);
+    const thanks = json(await rate(code as string, { rating: 4, comment: '  Nhanh, đúng hẹn, cán bộ hướng dẫn tận tình.  ', citizenIdLast4: digits }), 201);
     expect(thanks).toEqual({ code, rating: 4, commented: true, at: expect.stringMatching(/\+07:00$/) });
-    const again = json(await rate(code as string, { rating: 1, comment: 'lần hai' }, '198.51.100.3'), 409);
+    const again = json(await rate(code as string, { rating: 1, comment: 'lần hai', citizenIdLast4: digits }, '198.51.100.3'), 409);
     expect(again.error).toMatchObject({ code: 'FEEDBACK_ALREADY_GIVEN', messageVi: expect.any(String) });
     expect(json(await publicLookup(code as string)).feedback).toEqual({ canRate: false, given: true });
 
     // Two more ratings: a recorded delivered dossier of each agency.
-    json(await rate(DELIVERED_A.code!, { rating: 2 }), 201);
-    json(await rate(DELIVERED_B.code!, { rating: 5, comment: 'Rất hài lòng' }), 201);
+    json(await rate(DELIVERED_A.code!, { rating: 2, citizenIdLast4: last4Of(DELIVERED_A) }), 201);
+    json(await rate(DELIVERED_B.code!, { rating: 5, comment: 'Rất hài lòng', citizenIdLast4: last4Of(DELIVERED_B) }), 201);
 
     // What is kept: the dossier, its agency, the rating and the comment; no address, browser or person.
     expect(Object.keys(getTableColumns(citizenFeedback)).sort()).toEqual(['agencyCode', 'comment', 'createdAt', 'dossierCode', 'id', 'rating']);
@@ -383,17 +389,114 @@ describe('citizen feedback', () => {
   it('is kept once even when sent many times at once', async () => {
     const d = recorded(8, { ...delivered, clock: { ...delivered.clock, pauses: [] } });
     await recordDossier(stack.database.db, d, 1);
-    const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => rate(d.code!, { rating: n }, `198.51.101.${n}`)));
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => rate(d.code!, { rating: n, citizenIdLast4: last4Of(d) }, `198.51.101.${n}`)));
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409, 409]);
     expect(answers.filter((a) => a.statusCode === 409).every((a) => a.json().error.code === 'FEEDBACK_ALREADY_GIVEN')).toBe(true);
     const kept = (await stack.database.db.select().from(citizenFeedback)).filter((r) => r.dossierCode === d.code);
     expect(kept).toHaveLength(1);
   });
 
+  /** Neither digit string in any answer (body or headers), nor in the access log (where the rating route leaves no entry at all). */
+  async function leftNoTrace(answers: LightMyRequestResponse[], digits: string[]) {
+    for (const a of answers) for (const d of digits) expect(a.body + res(a.headers), `${a.statusCode} ${a.body}`).not.toContain(d);
+    const log = json(await admin1.request('GET', '/api/v1/admin/access-log?limit=500')).items as DossierBody[];
+    expect(log.filter((e) => String(e.what).includes('/feedback'))).toEqual([]);
+    // The ids and instants aside (numbers that could contain any four digits by chance).
+    const logText = res(log.map(({ id: _id, at: _at, ...e }) => e));
+    expect(logText).not.toContain('citizenIdLast4');
+    for (const d of digits) expect(logText).not.toContain(d);
+  }
+
+  it("asks for the last 4 digits of the applicant's citizen ID: wrong ones are refused and keep nothing, malformed ones are refused as such", async () => {
+    const d = recorded(9, { ...delivered, clock: { ...delivered.clock, pauses: [] } });
+    await recordDossier(stack.database.db, d, 1);
+    const right = last4Of(d);
+    const answers: LightMyRequestResponse[] = [];
+    const sent = async (body: object, status: number) => {
+      const r = await rate(d.code!, body, '198.51.102.1');
+      answers.push(r);
+      return json(r, status);
+    };
+
+    expect((await sent({ rating: 1, comment: 'không phải tôi', citizenIdLast4: '8642' }, 403)).error).toMatchObject({
+      status: 403,
+      code: 'FEEDBACK_NOT_YOURS',
+      message: 'citizenIdLast4: does not match this dossier',
+      messageVi: 'Bốn số cuối số định danh không khớp với hồ sơ.',
+      field: 'citizenIdLast4',
+    });
+    // Nothing kept: the dossier can still be rated.
+    expect((await stack.database.db.select().from(citizenFeedback)).filter((r) => r.dossierCode === d.code)).toEqual([]);
+    expect(json(await publicLookup(d.code!)).feedback).toEqual({ canRate: true, given: false });
+
+    // Not four ASCII digits: refused before any check, and not counted as a wrong try.
+    for (const citizenIdLast4 of ['864', '86420', '86a4', ' 8642', '８６４２', '', 8642, null]) {
+      expect((await sent({ rating: 1, citizenIdLast4 }, 400)).error, JSON.stringify(citizenIdLast4)).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        field: 'citizenIdLast4',
+        messageVi: 'Mục “Bốn số cuối số định danh” chưa hợp lệ; vui lòng kiểm tra lại.',
+      });
+    }
+
+    // The right digits: kept, once. Wrong digits are refused as such even then, before "rated already".
+    expect(await sent({ rating: 5, comment: 'Đúng hẹn', citizenIdLast4: right }, 201)).toMatchObject({ code: d.code, rating: 5, commented: true });
+    expect((await sent({ rating: 1, citizenIdLast4: '8642' }, 403)).error.code).toBe('FEEDBACK_NOT_YOURS');
+    expect((await sent({ rating: 1, citizenIdLast4: right }, 409)).error.code).toBe('FEEDBACK_ALREADY_GIVEN');
+    const kept = (await stack.database.db.select().from(citizenFeedback)).filter((r) => r.dossierCode === d.code);
+    expect(kept).toMatchObject([{ rating: 5, comment: 'Đúng hẹn' }]);
+    expect(res(kept)).not.toContain(right);
+
+    await leftNoTrace(answers, ['8642', '864', right]);
+  });
+
+  it("locks a dossier's rating for the rest of the hour after 5 wrong tries, even for the right digits; other dossiers are not affected", async () => {
+    const d = recorded(10, { ...delivered, clock: { ...delivered.clock, pauses: [] } });
+    const other = recorded(11, { ...delivered, clock: { ...delivered.clock, pauses: [] } });
+    for (const x of [d, other]) await recordDossier(stack.database.db, x, 1);
+    const guesses = ['1357', '2468', '3579', '4680', '5791', '6802', '7913'];
+    // Sent at once from seven addresses: the count cannot be raced past, five are told "wrong", the rest "locked".
+    const tries = await Promise.all(guesses.map((g, i) => rate(d.code!, { rating: 1, citizenIdLast4: g }, `198.51.103.${i + 1}`)));
+    expect(tries.map((r) => r.statusCode).sort()).toEqual([403, 403, 403, 403, 403, 429, 429]);
+
+    const locked = await rate(d.code!, { rating: 4, citizenIdLast4: last4Of(d) }, '198.51.103.20');
+    expect(json(locked, 429).error).toMatchObject({
+      status: 429,
+      code: 'FEEDBACK_LOCKED',
+      field: 'citizenIdLast4',
+      messageVi: 'Nhập sai quá nhiều lần; vui lòng thử lại sau một giờ.',
+    });
+    const retryAfter = Number(locked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(3500);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect((await stack.database.db.select().from(citizenFeedback)).filter((r) => r.dossierCode === d.code)).toEqual([]);
+    expect(json(await publicLookup(d.code!)).feedback).toEqual({ canRate: true, given: false });
+
+    // The lock is the dossier's, not the address's nor everyone's.
+    const otherThanks = await rate(other.code!, { rating: 3, citizenIdLast4: last4Of(other) }, '198.51.103.1');
+    json(otherThanks, 201);
+
+    // An hour after the first wrong try, the window is over: a wrong try starts a new one, the right digits are taken.
+    const realNow = Date.now.bind(Date);
+    const later = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 3601_000);
+    let afterAnHour: LightMyRequestResponse[];
+    try {
+      afterAnHour = [
+        await rate(d.code!, { rating: 1, citizenIdLast4: '9753' }, '198.51.103.21'),
+        await rate(d.code!, { rating: 4, citizenIdLast4: last4Of(d) }, '198.51.103.21'),
+      ];
+    } finally {
+      later.mockRestore();
+    }
+    expect(json(afterAnHour[0]!, 403).error.code).toBe('FEEDBACK_NOT_YOURS');
+    json(afterAnHour[1]!, 201);
+
+    await leftNoTrace([...tries, locked, otherThanks, ...afterAnHour], [...guesses, '9753', last4Of(d), last4Of(other)]);
+  });
+
   it('shares the lookup’s per-address limit, and is kept off the access log (it would tie the rating to an address)', async () => {
     let limited: LightMyRequestResponse | undefined;
     for (let i = 0; i < 70 && !limited; i++) {
-      const r = await rate('000.00.01.H22-200101-9998', { rating: 3 }, '203.0.113.50');
+      const r = await rate('000.00.01.H22-200101-9998', { rating: 3, citizenIdLast4: '0000' }, '203.0.113.50');
       if (r.statusCode === 429) limited = r;
     }
     expect(limited?.json()).toMatchObject({ error: { status: 429, code: 'RATE_LIMITED' } });

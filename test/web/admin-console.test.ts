@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkingCalendar, dayOf, isoDay, localIso, weekday } from '../../domain/working-time';
 import { Caller, buildTestApp, type DossierBody } from '../support/api';
-import { launchChromium, logIn, screenshot } from '../support/browser';
+import { expectVietnameseOnly, launchChromium, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
 import { freePort } from '../support/ports';
 import { startStack, type Stack } from '../support/stack';
@@ -102,6 +102,7 @@ async function fitsPhone(what: string): Promise<void> {
   })()`)) as { scrollWidth: number; innerWidth: number; small: string[] };
   expect(layout.scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(layout.innerWidth);
   expect(layout.small, `${what}: touch targets under 44 px`).toEqual([]);
+  await expectVietnameseOnly(page);
 }
 
 describe('the holiday calendar', () => {

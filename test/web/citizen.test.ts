@@ -69,10 +69,11 @@ afterEach(async () => {
   await context?.close();
 });
 
-/** A dossier taken through the real workflow to its delivery by post; its code. */
+/** A dossier taken through the real workflow to its delivery by post; its code and the last 4 digits of its citizen ID. */
 let citizen = 0;
-async function deliveredDossier(): Promise<string> {
-  const res = await portal.submit(application({ citizenSuffix: String(7810 + citizen++) }));
+async function deliveredDossier(): Promise<{ code: string; last4: string }> {
+  const last4 = String(7810 + citizen++);
+  const res = await portal.submit(application({ citizenSuffix: last4 }));
   expect(res.statusCode, res.body).toBe(201);
   const { reference } = res.json<{ reference: string }>();
   await officer.waitFor(reference, 'AWAITING_RECEIPT');
@@ -83,7 +84,7 @@ async function deliveredDossier(): Promise<string> {
   await portal.ok(code, 'record-payment', { amount: 135000, method: 'online', transactionRef: 'PG-WEB-FB' });
   const { shipment } = await officer.ok(code, 'ship');
   await portal.ok(code, 'confirm-delivery', { trackingNumber: shipment.trackingNumber });
-  return code as string;
+  return { code: code as string, last4 };
 }
 
 const text = async (p: Page, selector: string) => (await p.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
@@ -121,8 +122,8 @@ describe('the public lookup page', () => {
     await screenshot(page, 'citizen-lookup-explanation');
   });
 
-  it('takes a rating of a delivered dossier once: 4 with a comment, thanks, and no second rating', async () => {
-    const code = await deliveredDossier();
+  it('takes a rating of a delivered dossier once, from whoever knows the citizen ID’s last 4 digits: 4 with a comment, thanks, and no second rating', async () => {
+    const { code, last4 } = await deliveredDossier();
     await page.goto(`${base}/tra-cuu/${code}`);
     await expect.poll(() => page.locator('#feedback-form').isVisible()).toBe(true);
     expect(await page.locator('[data-fact="status"]').textContent()).toBe('Đã trả kết quả');
@@ -133,6 +134,20 @@ describe('the public lookup page', () => {
     const comment = 'Nhận giấy phép qua bưu điện đúng hẹn, rất tiện.';
     await page.getByLabel('Góp ý thêm (không bắt buộc, tối đa 1000 ký tự)').fill(comment);
     expect(await text(page, '#comment-count')).toBe(`${comment.length}/1000`);
+    // The citizen ID's last 4 digits: asked for, checked by the server, never kept.
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    expect(await text(page, '#feedback-error')).toBe('Vui lòng nhập đúng 4 chữ số cuối của số định danh cá nhân (CCCD) của người nộp hồ sơ.');
+    const digits = page.getByLabel('4 số cuối số định danh cá nhân (CCCD)');
+    expect(await page.evaluate('document.activeElement.id')).toBe('citizen-id-last4');
+    expect(await digits.getAttribute('inputmode')).toBe('numeric');
+    expect(await text(page, '#citizen-id-last4-note')).toContain('không được lưu lại');
+    // A wrong try first: the API's Vietnamese answer, and the form stays for another try.
+    await digits.fill(last4 === '0000' ? '1111' : '0000');
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await expect.poll(() => text(page, '#feedback-error')).toBe('Bốn số cuối số định danh không khớp với hồ sơ.');
+    expect(await page.locator('#feedback-form').isVisible()).toBe(true);
+    expect(await page.evaluate('document.activeElement.id')).toBe('citizen-id-last4');
+    await digits.fill(last4);
     await screenshot(page, 'citizen-feedback-form');
     await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
     await expect.poll(() => page.locator('#feedback-thanks').isVisible()).toBe(true);
@@ -145,7 +160,7 @@ describe('the public lookup page', () => {
     await expect.poll(() => page.locator('#feedback-done').isVisible()).toBe(true);
     expect(await text(page, '#feedback-done')).toBe('Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.');
     expect(await page.locator('#feedback-form').isVisible()).toBe(false);
-    const second = await page.evaluate(`fetch('/api/v1/public/dossiers/${code}/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rating: 1 }) }).then(async (r) => [r.status, (await r.json()).error.code])`);
+    const second = await page.evaluate(`fetch('/api/v1/public/dossiers/${code}/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rating: 1, citizenIdLast4: '${last4}' }) }).then(async (r) => [r.status, (await r.json()).error.code])`);
     expect(second).toEqual([409, 'FEEDBACK_ALREADY_GIVEN']);
 
     // The rating counts on the supervisor's dashboard.
@@ -175,7 +190,7 @@ describe('the public lookup page', () => {
 
 describe('on a phone (390 × 844)', () => {
   it('neither the lookup nor the FAQ page scrolls sideways, and every control is big enough to touch', async () => {
-    const code = await deliveredDossier();
+    const { code } = await deliveredDossier();
     const phone = await browser.newContext({ locale: 'vi-VN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     try {
       const p = await phone.newPage();
@@ -265,7 +280,7 @@ describe("the admins' FAQ page", () => {
 
 describe('the Content Security Policy', () => {
   it('lets the lookup with its explanation and rating, the FAQ and the admins’ FAQ page run without a violation', async () => {
-    const code = await deliveredDossier();
+    const { code } = await deliveredDossier();
     await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => {
       (window.cspViolations ??= []).push(e.violatedDirective + ' ' + e.blockedURI);
     });`);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Caller, buildTestApp } from '../support/api';
-import { launchChromium, logIn, screenshot } from '../support/browser';
+import { expectNoSidewaysScroll, expectVietnameseOnly, launchChromium, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
 import { freePort } from '../support/ports';
 import { startStack, type Stack } from '../support/stack';
@@ -44,17 +44,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await context?.close();
 });
-
-/** Words that would mean an untranslated text reached a Vietnamese page (proper names and codes aside). */
-const ENGLISH = /\b(the|is|not|and|dossier|agency|assigned|error|undefined|null|NaN|Invalid Date|AWAITING_[A-Z_]+|IN_APPRAISAL|RECEIVED|DELIVERED|RESULT_READY)\b/;
-async function expectVietnameseOnly(p: Page) {
-  const text = await p.locator('body').innerText();
-  expect(text.match(ENGLISH)?.[0], `an English word on ${p.url()}`).toBeUndefined();
-}
-async function expectNoSidewaysScroll(p: Page) {
-  const [scroll, inner] = (await p.evaluate('[document.documentElement.scrollWidth, window.innerWidth]')) as [number, number];
-  expect(scroll, `${p.url()} is ${scroll}px wide in a ${inner}px window`).toBeLessThanOrEqual(inner);
-}
 
 let citizen = 0;
 async function submitted(suffix?: string): Promise<{ reference: string; fullName: string }> {

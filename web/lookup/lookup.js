@@ -93,6 +93,16 @@ function renderExplanation(x) {
   body.push(node('p', { dataset: { explain: 'skipped' } }, skipped.length ? `Không tính: ${skipped.join('; ')}.` : 'Trong thời gian này không có ngày nghỉ nào.'));
   if (makeup.length) body.push(node('p', { dataset: { explain: 'makeup' } }, `Được tính như ngày làm việc: ${makeup.map((d) => `${dayName(d.date)} (${d.name ?? 'thứ Bảy làm bù'})`).join('; ')}.`));
 
+  // Each pause where it happened: before any counting (requested at once), or after the period it ended.
+  const pauseLine = (pause) =>
+    node(
+      'p',
+      { class: 'pause', dataset: { explain: 'pause' } },
+      pause.to
+        ? `Tạm dừng tính thời hạn từ ${moment(pause.from)} đến ${moment(pause.to)} để chờ bổ sung hồ sơ: thời gian này không được tính.`
+        : `Hồ sơ đang tạm dừng tính thời hạn từ ${moment(pause.from)} để chờ bổ sung hồ sơ. Còn ${daysText(x.remainingWorkingDays)} sẽ được tính tiếp khi hồ sơ được bổ sung đầy đủ.`,
+    );
+  for (const pause of x.pauses.filter((q) => q.afterPeriods === 0)) body.push(pauseLine(pause));
   x.periods.forEach((p, i) => {
     if (x.periods.length > 1) body.push(node('h3', {}, `Giai đoạn ${i + 1}: từ ${moment(p.from)} đến ${moment(p.to)}`));
     body.push(
@@ -109,18 +119,7 @@ function renderExplanation(x) {
         ),
       ),
     );
-    const pause = x.pauses[i];
-    if (pause) {
-      body.push(
-        node(
-          'p',
-          { class: 'pause', dataset: { explain: 'pause' } },
-          pause.to
-            ? `Tạm dừng tính thời hạn từ ${moment(pause.from)} đến ${moment(pause.to)} để chờ bổ sung hồ sơ: thời gian này không được tính.`
-            : `Hồ sơ đang tạm dừng tính thời hạn từ ${moment(pause.from)} để chờ bổ sung hồ sơ. Còn ${daysText(x.remainingWorkingDays)} sẽ được tính tiếp khi hồ sơ được bổ sung đầy đủ.`,
-        ),
-      );
-    }
+    for (const pause of x.pauses.filter((q) => q.afterPeriods === i + 1)) body.push(pauseLine(pause));
   });
   if (x.dueAt) {
     body.push(node('p', { class: 'conclusion', dataset: { explain: 'due' } }, `Vì vậy, ngày hẹn trả kết quả là ${moment(x.dueAt)}.`));
@@ -139,6 +138,11 @@ const feedbackForm = document.getElementById('feedback-form');
 const feedbackError = document.getElementById('feedback-error');
 const comment = document.getElementById('comment');
 const commentCount = document.getElementById('comment-count');
+const last4 = document.getElementById('citizen-id-last4');
+// A message about the digits goes once they are being corrected.
+last4.addEventListener('input', () => {
+  feedbackError.hidden = true;
+});
 let ratingCode = null;
 
 function showFeedback(d) {
@@ -159,7 +163,13 @@ const FEEDBACK_ERRORS = {
   FEEDBACK_BEFORE_DELIVERY: 'Hồ sơ chỉ được đánh giá sau khi bạn đã nhận kết quả.',
   RATE_LIMITED: 'Bạn gửi quá nhiều yêu cầu; vui lòng chờ một lát rồi thử lại.',
   VALIDATION_FAILED: 'Nội dung đánh giá chưa hợp lệ; vui lòng kiểm tra lại.',
+  FEEDBACK_NOT_YOURS: 'Bốn số cuối số định danh không khớp với hồ sơ.',
+  FEEDBACK_LOCKED: 'Nhập sai quá nhiều lần; vui lòng thử lại sau một giờ.',
 };
+/** The check of the citizen ID's last digits (403, 429): the API's own Vietnamese words first, these above if it sent none. */
+const SAID_BY_API = new Set(['FEEDBACK_NOT_YOURS', 'FEEDBACK_LOCKED']);
+const feedbackErrorText = (error, otherwise) =>
+  SAID_BY_API.has(error?.code) ? (error.messageVi ?? FEEDBACK_ERRORS[error.code]) : (FEEDBACK_ERRORS[error?.code] ?? error?.messageVi ?? otherwise);
 
 feedbackForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -171,6 +181,13 @@ feedbackForm.addEventListener('submit', async (event) => {
     feedbackForm.querySelector('input[name="rating"]').focus();
     return;
   }
+  const digits = last4.value.trim();
+  if (!/^\d{4}$/.test(digits)) {
+    feedbackError.textContent = 'Vui lòng nhập đúng 4 chữ số cuối của số định danh cá nhân (CCCD) của người nộp hồ sơ.';
+    feedbackError.hidden = false;
+    last4.focus();
+    return;
+  }
   const text = comment.value.trim();
   const button = document.getElementById('feedback-send');
   button.disabled = true;
@@ -179,11 +196,12 @@ feedbackForm.addEventListener('submit', async (event) => {
     const res = await fetch(`/api/v1/public/dossiers/${encodeURIComponent(ratingCode)}/feedback`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(text ? { rating, comment: text } : { rating }),
+      body: JSON.stringify({ rating, ...(text ? { comment: text } : {}), citizenIdLast4: digits }),
     });
     if (res.ok || res.status === 409) {
       const error = res.ok ? null : (await res.json().catch(() => ({}))).error;
       if (res.ok || error?.code === 'FEEDBACK_ALREADY_GIVEN') {
+        last4.value = '';
         feedbackForm.hidden = true;
         const done = document.getElementById(res.ok ? 'feedback-thanks' : 'feedback-done');
         done.hidden = false;
@@ -191,10 +209,16 @@ feedbackForm.addEventListener('submit', async (event) => {
         done.focus();
         return;
       }
-      feedbackError.textContent = FEEDBACK_ERRORS[error?.code] ?? error?.messageVi ?? 'Chưa gửi được đánh giá.';
+      feedbackError.textContent = feedbackErrorText(error, 'Chưa gửi được đánh giá.');
     } else {
       const error = (await res.json().catch(() => ({}))).error;
-      feedbackError.textContent = FEEDBACK_ERRORS[error?.code] ?? error?.messageVi ?? `Chưa gửi được đánh giá (lỗi ${res.status}). Vui lòng thử lại sau.`;
+      feedbackError.textContent = feedbackErrorText(error, `Chưa gửi được đánh giá (lỗi ${res.status}). Vui lòng thử lại sau.`);
+      if (error?.field === 'citizenIdLast4') {
+        feedbackError.hidden = false;
+        last4.focus();
+        last4.select();
+        return;
+      }
     }
     feedbackError.hidden = false;
   } catch {
