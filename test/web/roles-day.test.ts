@@ -121,7 +121,7 @@ describe('the one-stop officer', () => {
 });
 
 describe('bulk actions', () => {
-  it('receives several dossiers at once, each applied on its own', async () => {
+  it('receives several dossiers at once, then assigns them at once, each applied on its own', async () => {
     const [a, b] = [await submitted(), await submitted()];
     await logIn(page, base, 'motcua', 'demo', `${base}/console/queue.html`);
     for (const d of [a, b]) {
@@ -135,6 +135,20 @@ describe('bulk actions', () => {
     await bulk.click();
     await expect.poll(() => page.locator('#notice button[data-print]').count()).toBe(2);
     for (const d of [a, b]) expect((await officer.get(d.reference)).json<{ status: string }>().status).toBe('RECEIVED');
+
+    // The leader assigns both to one appraiser, picked from the list.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.waitForURL(`${base}/console/login.html`);
+    await logIn(page, base, 'lanhdao', 'demo', `${base}/console/queue.html`);
+    for (const d of [a, b]) {
+      const row = page.locator(`tr[data-reference="${d.reference}"]`);
+      await row.waitFor();
+      await row.locator('input[type="checkbox"]').check();
+    }
+    await expect.poll(() => page.locator('#bulk-appraiser option[value="thamdinh2"]').count()).toBe(1);
+    await page.locator('#bulk-appraiser').selectOption('thamdinh2');
+    await page.getByRole('button', { name: 'Phân công các hồ sơ đã chọn' }).click();
+    for (const d of [a, b]) await expect.poll(async () => (await leader.get(d.reference)).json<{ assignee: string }>().assignee).toBe('thamdinh2');
   });
 });
 
