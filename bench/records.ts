@@ -35,6 +35,8 @@ const YEAR_START = Date.parse('2026-01-01T00:00:00+07:00');
 
 type Kind = 'lookup' | 'search' | 'stats';
 type Row = Kind | 'lookupOpen' | 'lookupClosed' | 'statsNewPeriod';
+/** The leader's work queue (the console's landing page), at rest only: the default list, a finding filter, a search by name. */
+type QueueRow = 'queue' | 'queueFinding' | 'queueName';
 
 const LOAD_GENERATOR = `
 const { parentPort, workerData: w } = require('node:worker_threads');
@@ -256,6 +258,26 @@ async function main(): Promise<void> {
   for (let j = 0; j < 20; j++) await call(newPeriod(200 + j)); // warm-up
   for (let j = 0; j < 200; j++) atRest.statsNewPeriod.push(await call(newPeriod(j)));
 
+  const leaderLogin = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lanhdao', password: 'demo' }) });
+  const leaderAuth = { authorization: `Bearer ${((await leaderLogin.json()) as { token: string }).token}` };
+  const queueUrls: Record<QueueRow, string> = {
+    queue: `${base}/work-queue?limit=50`,
+    queueFinding: `${base}/work-queue?finding=UNRESOLVED_VIOLATION&limit=50`,
+    queueName: `${base}/work-queue?q=${encodeURIComponent('Văn An')}&limit=50`,
+  };
+  const queueTimes: Record<QueueRow, number[]> = { queue: [], queueFinding: [], queueName: [] };
+  for (const row of Object.keys(queueUrls) as QueueRow[]) {
+    const timed = async () => {
+      const t = performance.now();
+      const res = await fetch(queueUrls[row], { headers: leaderAuth });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${queueUrls[row]}: ${res.status}`);
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 10; i++) await timed(); // warm-up
+    for (let i = 0; i < 100; i++) queueTimes[row].push(await timed());
+  }
+
   console.error(`# at rest: ${(['lookup', 'search', 'stats', 'statsNewPeriod'] as const).map((k) => `${k} p50 ${quantile(atRest[k], 0.5).toFixed(1)} p99 ${quantile(atRest[k], 0.99).toFixed(1)} ms`).join('; ')}`);
 
   // Open loop from a worker thread, so the load generator does not share the server's event loop:
@@ -296,6 +318,9 @@ async function main(): Promise<void> {
   for (const [row, label, target] of rows) {
     const loaded = row === 'statsNewPeriod' ? '       -        -' : `${fmt(quantile(underLoad[row], 0.5))} ${fmt(quantile(underLoad[row], 0.99))}`;
     console.log(`  ${label.padEnd(18)} ${fmt(quantile(atRest[row], 0.5))} ${fmt(quantile(atRest[row], 0.99))}   | ${loaded}   ${target ? `(${target})` : ''}`.trimEnd());
+  }
+  for (const [row, label] of [['queue', 'work queue'], ['queueFinding', '  by finding'], ['queueName', '  by name']] as [QueueRow, string][]) {
+    console.log(`  ${label.padEnd(18)} ${fmt(quantile(queueTimes[row], 0.5))} ${fmt(quantile(queueTimes[row], 0.99))}   |        -        -`);
   }
   console.log(`  lookups: ${mine.length} codes, ${openShare.toFixed(1)} % of them open (asked of Temporal first); stats: one dashboard URL, answers shared ${STATS_FRESH_MS / 1000} s; ${VACUUM ? 'vacuum analyze' : 'analyze only'} after seeding`);
   console.log(`  load: ${RPS} req/s requested, ${achieved.toFixed(0)} req/s sent over ${SECONDS} s; failed (errors, timeouts): lookup ${failed.lookup}, search ${failed.search}, stats ${failed.stats}`);
