@@ -5,7 +5,7 @@ import { recordDossier } from '../../db/dossier-record';
 import type { DossierState } from '../../domain/dossier-state';
 import { RENEWAL_PROCEDURE } from '../../domain/procedure';
 import { Caller, buildTestApp } from '../support/api';
-import { launchChromium, logIn, screenshot } from '../support/browser';
+import { expectVietnameseOnly, launchChromium, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
 import { freePort } from '../support/ports';
 import { startStack, type Stack } from '../support/stack';
@@ -119,6 +119,7 @@ describe('the public lookup page', () => {
     expect(await page.locator('#feedback').isVisible()).toBe(false);
     const all = (await page.content()) + (await page.locator('body').innerText());
     for (const personal of [form.applicant.fullName, form.applicant.citizenId, form.applicant.phone, form.applicant.address]) expect(all).not.toContain(personal);
+    await expectVietnameseOnly(page);
     await screenshot(page, 'citizen-lookup-explanation');
   });
 
@@ -153,6 +154,7 @@ describe('the public lookup page', () => {
     await expect.poll(() => page.locator('#feedback-thanks').isVisible()).toBe(true);
     expect(await text(page, '#feedback-thanks')).toBe('Cảm ơn bạn đã đánh giá! Ý kiến của bạn giúp cơ quan phục vụ tốt hơn.');
     expect(await page.locator('#feedback-form').isVisible()).toBe(false);
+    await expectVietnameseOnly(page);
     await screenshot(page, 'citizen-feedback-thanks');
 
     // Back later: rated already, no form; the API says the same to a second try.
@@ -182,6 +184,7 @@ describe('the public lookup page', () => {
     await fee.locator('summary').click();
     await expect.poll(() => fee.locator('.answer').isVisible()).toBe(true);
     expect(await fee.locator('.answer').textContent()).toContain('135.000 đồng');
+    await expectVietnameseOnly(page);
     await screenshot(page, 'citizen-faq');
     await page.getByRole('link', { name: 'Tra cứu hồ sơ' }).first().click();
     await page.waitForURL(`${base}/tra-cuu`);
@@ -253,6 +256,7 @@ describe("the admins' FAQ page", () => {
     const row = page.locator('#faq tbody tr', { hasText: 'Bộ phận một cửa có làm việc thứ Bảy không?' });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.getAttribute('data-scope')).toBe('000.00.01.H22');
+    await expectVietnameseOnly(page);
     await screenshot(page, 'citizen-admin-faq');
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await noSidewaysScroll(page)).toBe(true);
