@@ -3,11 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkingCalendar, dayOf, isoDay, localIso, weekday } from '../../domain/working-time';
-import { Caller, buildTestApp, type DossierBody } from '../support/api';
-import { expectVietnameseOnly, launchChromium, logIn, screenshot } from '../support/browser';
+import { Caller, type DossierBody } from '../support/api';
+import { expectVietnameseOnly, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
-import { freePort } from '../support/ports';
-import { startStack, type Stack } from '../support/stack';
+import { startConsoleSite, type ConsoleSite } from '../support/console-site';
 
 /**
  * The administrators' and auditors' pages in Debian's Chromium, against the real API and a real
@@ -15,7 +14,7 @@ import { startStack, type Stack } from '../support/stack';
  * admin's narrower view, the auditor's timeline and replay, and every page at a phone's width.
  */
 
-let stack: Stack;
+let site: ConsoleSite | undefined;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
@@ -25,19 +24,13 @@ let portal: Caller, officer: Caller, admin: Caller;
 let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startStack('dev-server');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await buildTestApp(stack, undefined, {}, { publicBaseUrl: base });
-  await app.listen({ host: '127.0.0.1', port });
-  browser = await launchChromium();
+  site = await startConsoleSite();
+  ({ app, base, browser } = site);
   portal = Caller.integrator(app);
   [officer, admin] = await Promise.all([Caller.staff(app, 'motcua'), Caller.staff(app, 'quantri')]);
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await stack?.stop();
+  await site?.stop();
 });
 
 async function newPage(viewport = { width: 1280, height: 900 }): Promise<void> {

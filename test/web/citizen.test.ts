@@ -4,17 +4,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { recordDossier } from '../../db/dossier-record';
 import type { DossierState } from '../../domain/dossier-state';
 import { RENEWAL_PROCEDURE } from '../../domain/procedure';
-import { Caller, buildTestApp } from '../support/api';
-import { expectVietnameseOnly, launchChromium, logIn, screenshot } from '../support/browser';
+import { Caller } from '../support/api';
+import { expectVietnameseOnly, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
-import { freePort } from '../support/ports';
-import { startStack, type Stack } from '../support/stack';
+import type { Stack } from '../support/stack';
+import { startConsoleSite, type ConsoleSite } from '../support/console-site';
 
 /**
  * The citizen's pages in Debian's Chromium: the lookup explaining the appointment, the rating of a
  * delivered dossier (once), the FAQ reached from the lookup, all usable on a 390 px phone.
  */
 
+let site: ConsoleSite | undefined;
 let stack: Stack;
 let app: FastifyInstance;
 let base: string;
@@ -46,20 +47,14 @@ const BEFORE_TET: DossierState = {
 };
 
 beforeAll(async () => {
-  stack = await startStack('dev-server');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await buildTestApp(stack, undefined, {}, { publicBaseUrl: base });
-  await app.listen({ host: '127.0.0.1', port });
-  browser = await launchChromium();
+  site = await startConsoleSite();
+  ({ stack, app, base, browser } = site);
   portal = Caller.integrator(app);
   [officer, leader, appraiser] = await Promise.all([Caller.staff(app, 'motcua'), Caller.staff(app, 'lanhdao'), Caller.staff(app, 'thamdinh')]);
   await recordDossier(stack.database.db, BEFORE_TET, 1);
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await stack?.stop();
+  await site?.stop();
 });
 beforeEach(async () => {
   context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });

@@ -3,13 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Caller, buildTestApp } from '../support/api';
-import { launchChromium, logIn, screenshot } from '../support/browser';
+import { Caller } from '../support/api';
+import { logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
-import { freePort } from '../support/ports';
-import { startStack, type Stack } from '../support/stack';
+import { startConsoleSite, type ConsoleSite } from '../support/console-site';
 
-let stack: Stack;
+let site: ConsoleSite | undefined;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
@@ -18,20 +17,13 @@ let page: Page;
 let portal: Caller, officer: Caller, leader: Caller;
 
 beforeAll(async () => {
-  stack = await startStack('dev-server');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  // The lookup's QR codes lead to where this test serves the page.
-  app = await buildTestApp(stack, undefined, {}, { publicBaseUrl: base });
-  await app.listen({ host: '127.0.0.1', port });
-  browser = await launchChromium();
+  site = await startConsoleSite();
+  ({ app, base, browser } = site);
   portal = Caller.integrator(app);
   [officer, leader] = await Promise.all([Caller.staff(app, 'motcua'), Caller.staff(app, 'lanhdao')]);
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await stack?.stop();
+  await site?.stop();
 });
 beforeEach(async () => {
   context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });

@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Caller, buildTestApp } from '../support/api';
-import { expectNoSidewaysScroll, expectVietnameseOnly, launchChromium, logIn, screenshot } from '../support/browser';
+import { Caller } from '../support/api';
+import { expectNoSidewaysScroll, expectVietnameseOnly, logIn, screenshot } from '../support/browser';
 import { application } from '../support/fixtures';
-import { freePort } from '../support/ports';
-import { startStack, type Stack } from '../support/stack';
+import { startConsoleSite, type ConsoleSite } from '../support/console-site';
 
 /**
  * Each officer's day through the console alone, in Debian's Chromium: the one-stop officer, the
@@ -14,7 +13,7 @@ import { startStack, type Stack } from '../support/stack';
  * checked through the API; what the person sees is checked on the page.
  */
 
-let stack: Stack;
+let site: ConsoleSite | undefined;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
@@ -23,19 +22,13 @@ let page: Page;
 let portal: Caller, officer: Caller, leader: Caller, appraiser: Caller;
 
 beforeAll(async () => {
-  stack = await startStack('dev-server');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await buildTestApp(stack, undefined, {}, { publicBaseUrl: base });
-  await app.listen({ host: '127.0.0.1', port });
-  browser = await launchChromium();
+  site = await startConsoleSite();
+  ({ app, base, browser } = site);
   portal = Caller.integrator(app);
   [officer, leader, appraiser] = await Promise.all([Caller.staff(app, 'motcua'), Caller.staff(app, 'lanhdao'), Caller.staff(app, 'thamdinh')]);
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await stack?.stop();
+  await site?.stop();
 });
 beforeEach(async () => {
   context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 }, acceptDownloads: true });

@@ -1,5 +1,5 @@
 import { ACTION_FORMS, bodyOf, renderFields } from './action-forms.js';
-import { ApiError, api, el, showError } from './api.js';
+import { ApiError, api, downloadBlob, el, showError } from './api.js';
 import { appraiserOptions, decisionContext, suggestedText } from './dossier-panel.js';
 import { ACTION_LABELS, STATUS_LABELS } from './labels.js';
 
@@ -92,13 +92,11 @@ export const doneText = (action, state) => `Đã thực hiện “${ACTION_LABEL
 
 /** Form 01 straight after receipt: the PDF the citizen is handed, without re-typing the code. */
 export async function downloadForm(code, form) {
-  const blob = await api.blob(`/dossiers/${encodeURIComponent(code)}/documents/${form}`);
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: `${code}-mau-${form}.pdf` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(await api.blob(`/dossiers/${encodeURIComponent(code)}/documents/${form}`), `${code}-mau-${form}.pdf`);
 }
+
+/** The receipt's button, offered beside "received": form 01 to hand over at once. */
+export const printReceiptButton = (code, label, errorLine) =>
+  el('button', { type: 'button', class: 'secondary', dataset: { print: code }, onclick: () => void downloadForm(code, '01').catch((e) => showError(errorLine, e)) }, label);
 
 export const hasForm = (action) => Boolean(ACTION_FORMS[action]);

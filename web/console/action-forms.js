@@ -1,4 +1,4 @@
-import { el } from './api.js';
+import { el, vietnamInstant } from './api.js';
 
 /**
  * What each action asks the officer for, and how the answers become the API's body. The server
@@ -55,7 +55,7 @@ export const ACTION_FORMS = {
   reschedule: {
     fields: [field('newDueAt', 'Ngày giờ hẹn mới (giờ Việt Nam)', 'input', { type: 'datetime-local', required: true }), field('reason', 'Lý do', 'textarea', { required: true })],
     // The office's clock, whatever zone the browser is in.
-    body: (f) => ({ newDueAt: `${f.newDueAt}:00+07:00`, reason: f.reason }),
+    body: (f) => ({ newDueAt: vietnamInstant(f.newDueAt), reason: f.reason }),
   },
 };
 

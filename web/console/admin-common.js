@@ -1,6 +1,9 @@
 // What the administrators' and auditors' pages share: Vietnamese words for the API's codes, the
 // confirm and one-time-secret dialogs, table cells that stack as cards on a phone.
-import { ApiError, el } from './api.js';
+import { apiErrorOf, el } from './api.js';
+
+// Kept importable from here by the admin pages; defined once in api.js.
+export { downloadBlob, vietnamInstant } from './api.js';
 
 /** A level-1 (national) admin acts for every agency ('*'); a level-2 admin for its own only. */
 export const isNational = (user) => user?.agencyCode === '*' || user?.adminLevel === 1;
@@ -110,16 +113,6 @@ export function check(label, attrs) {
   return el('label', { class: 'check' }, el('input', { type: 'checkbox', ...attrs }), label);
 }
 
-/** Saves a blob under a name, as a download. */
-export function downloadBlob(blob, filename) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: filename, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /**
  * The API as an integrator's key sees it: webhook subscriptions belong to a key, not to an admin's
  * login. The key stays in this page's memory only; the session cookie is not sent with it.
@@ -129,15 +122,7 @@ export function keyApi(key) {
     const headers = { 'x-api-key': key };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'omit', body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!res.ok) {
-      let error = { code: `HTTP_${res.status}`, message: res.statusText, messageVi: `Máy chủ trả lời lỗi ${res.status}.` };
-      try {
-        error = (await res.json()).error ?? error;
-      } catch {
-        // not JSON: keep the status
-      }
-      throw new ApiError(res.status, error.code, error.message, error.field, error.messageVi);
-    }
+    if (!res.ok) throw await apiErrorOf(res);
     return res.status === 204 ? null : res.json();
   }
   return {
@@ -146,6 +131,3 @@ export function keyApi(key) {
     delete: (path) => send('DELETE', path),
   };
 }
-
-/** "2026-03-05T09:00" from a datetime-local input, read as Vietnam time. */
-export const vietnamInstant = (local) => (local ? `${local.length === 16 ? `${local}:00` : local}+07:00` : undefined);

@@ -42,6 +42,17 @@ export function requireLogin() {
   return null;
 }
 
+/** A refused answer as an ApiError: the API's error body when it sent one, the status line otherwise. */
+export async function apiErrorOf(res) {
+  let error = { code: 'HTTP_' + res.status, message: res.statusText, messageVi: res.status === 503 ? 'Hệ thống tạm thời gián đoạn; vui lòng thử lại sau ít phút.' : `Máy chủ trả lời lỗi ${res.status}.` };
+  try {
+    error = (await res.json()).error ?? error;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(res.status, error.code, error.message, error.field, error.messageVi);
+}
+
 /** A thin bar at the top of the page while any request is on its way: the officer sees the console working. */
 let inFlight = 0;
 function busy(delta) {
@@ -70,15 +81,7 @@ async function sendNow(path, { method = 'GET', body, idempotencyKey, ifMatch, ra
     session.clear();
     requireLogin();
   }
-  if (!res.ok) {
-    let error = { code: 'HTTP_' + res.status, message: res.statusText, messageVi: res.status === 503 ? 'Hệ thống tạm thời gián đoạn; vui lòng thử lại sau ít phút.' : `Máy chủ trả lời lỗi ${res.status}.` };
-    try {
-      error = (await res.json()).error ?? error;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(res.status, error.code, error.message, error.field, error.messageVi);
-  }
+  if (!res.ok) throw await apiErrorOf(res);
   if (raw) return res;
   if (tagged) return { body: await res.json(), etag: res.headers.get('etag') ?? undefined };
   return res.status === 204 ? null : res.json();
@@ -109,6 +112,19 @@ export function localTime(iso) {
   if (!iso) return '—';
   const parts = Object.fromEntries(timeFormat.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
+}
+
+/** "2026-03-05T09:00" from a datetime-local input, read as Vietnam time whatever the browser's zone. */
+export const vietnamInstant = (local) => (local ? `${local.length === 16 ? `${local}:00` : local}+07:00` : undefined);
+
+/** Saves a blob under a name, as a download. */
+export function downloadBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Today in Vietnam as YYYY-MM-DD. */

@@ -1,4 +1,4 @@
-import { actionButton, createActionDialog, doneText, downloadForm, hasForm } from './action-dialog.js';
+import { actionButton, createActionDialog, doneText, downloadForm, hasForm, printReceiptButton } from './action-dialog.js';
 import { api, el, landingOf, localTime, renderHeader, requireLogin, session, showError } from './api.js';
 import { clockText, dateText, findingList, roleName, violationList } from './dossier-panel.js';
 import { OUTCOME_LABELS, STATUS_LABELS, STEP_LABELS } from './labels.js';
@@ -13,9 +13,7 @@ const dialog = createActionDialog({
   onDone(_row, action, state) {
     notice.replaceChildren(
       doneText(action, state),
-      action === 'receive' && state.code
-        ? el('button', { type: 'button', class: 'secondary', dataset: { print: state.code }, onclick: () => void downloadForm(state.code, '01').catch((e) => showError(errorLine, e)) }, 'In giấy tiếp nhận (mẫu 01)')
-        : null,
+      action === 'receive' && state.code ? printReceiptButton(state.code, 'In giấy tiếp nhận (mẫu 01)', errorLine) : null,
     );
     setTimeout(() => void load(), 800);
   },

@@ -1,4 +1,4 @@
-import { actionButton, createActionDialog, doneText, downloadForm, hasForm } from './action-dialog.js';
+import { actionButton, createActionDialog, doneText, hasForm, printReceiptButton } from './action-dialog.js';
 import { api, el, hasRole, localTime, renderHeader, requireLogin, showError } from './api.js';
 import { appraiserOptions, clockText, findingBadges } from './dossier-panel.js';
 import { ACTION_LABELS, FINDINGS, ON_REQUEST, STATUS_LABELS, TURN } from './labels.js';
@@ -57,9 +57,7 @@ function showDone(action, states) {
       'span',
       { class: 'done-line' },
       doneText(action, state),
-      action === 'receive' && state.code
-        ? el('button', { type: 'button', class: 'secondary', dataset: { print: state.code }, onclick: () => void downloadForm(state.code, '01').catch((e) => showError(errorLine, e)) }, `In giấy tiếp nhận (mẫu 01) ${state.code}`)
-        : null,
+      action === 'receive' && state.code ? printReceiptButton(state.code, `In giấy tiếp nhận (mẫu 01) ${state.code}`, errorLine) : null,
     ),
   );
   notice.replaceChildren(...lines);
